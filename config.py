@@ -1,0 +1,77 @@
+"""Configuration classes; every value can be overridden from the environment."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Embedded default: a SQLite file under instance/, jobs in-process."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-secret-key")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "marketplace" / "translations")
+    LANGUAGES = ("zh_Hans_CN", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    # Passwords: length floor and the zxcvbn score (0-4) below which we refuse.
+    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_MIN_SCORE = _env_int("PASSWORD_MIN_SCORE", 3)
+    # Failed-login throttling, counted in the database so every process sees it.
+    LOGIN_FAILURE_WINDOW_SECONDS = _env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
+    SESSION_IDLE_DAYS = _env_int("SESSION_IDLE_DAYS", 14)
+
+    SHIFTS_PER_PAGE = 20
+
+
+class TestConfig(Config):
+    """Tests: TEST_DATABASE_URL (PostgreSQL in CI) or a SQLite file the fixture picks."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # CSRF stays on in tests: the tests post the token like a browser does.
+    WTF_CSRF_ENABLED = True
+
+
+class ProductionConfig(Config):
+    """PostgreSQL behind gunicorn; refuses to start without a real secret and database."""
+
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+
+    @classmethod
+    def check(cls) -> None:
+        """Fail at start-up rather than run with development secrets."""
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production")
+
+
+CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    """Pick a configuration class by name or by the MARKETPLACE_ENV variable."""
+    return CONFIGS[name or os.environ.get("MARKETPLACE_ENV", "development")]

@@ -1,0 +1,86 @@
+"""The shared-staff marketplace: create_app() builds the Flask application."""
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import BASE_DIR, INSTANCE_DIR, get_config
+
+
+def create_app(config: type | str | None = None, **overrides) -> Flask:
+    """Build the app from a config class (or its name) plus keyword overrides."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+    )
+    config_cls = config if isinstance(config, type) else get_config(config)
+    if hasattr(config_cls, "check"):
+        config_cls.check()
+    app.config.from_object(config_cls)
+    app.config.update(overrides)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every table on the metadata)
+    from .extensions import babel, csrf, db, login_manager, migrate
+    from .i18n import select_locale, select_timezone
+    from .web.auth import load_user_from_session_token
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # our server-side session rows do this job
+    login_manager.user_loader(load_user_from_session_token)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import api_bp
+    from .web.account import bp as account_bp
+    from .web.auth import bp as auth_bp
+    from .web.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .web.errors import register as register_web_errors
+
+    register_web_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register as register_cli
+
+    register_cli(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .web.helpers import register as register_helpers
+
+    register_helpers(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Enforce foreign keys on SQLite (off by default) and wait on locks."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,23 @@
+"""Locale and time-zone selection for Flask-Babel."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+LOCALE_COOKIE = "locale"
+
+
+def select_locale() -> str:
+    """The user's saved choice, then this browser's choice, then Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get(LOCALE_COOKIE)
+    if chosen in languages:
+        return chosen
+    best = request.accept_languages.best_match(["zh", "en"])
+    return "en" if best == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Times are shown in Shanghai time, whoever looks."""
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]

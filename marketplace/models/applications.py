@@ -1,0 +1,93 @@
+"""Applications for shifts and the assignments they become."""
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, str_enum, utcnow
+
+
+class ApplicationStatus(enum.StrEnum):
+    """The states in DESIGN.md; transitions live in services/applications.py."""
+
+    APPLIED = "applied"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+# States that hold one of the shift's places (counted in Shift.accepted_count).
+PLACE_HOLDING_STATES = frozenset(
+    {ApplicationStatus.ACCEPTED, ApplicationStatus.IN_PROGRESS, ApplicationStatus.COMPLETED}
+)
+
+
+class Application(db.Model):
+    """A worker's request for a shift; one per (worker, shift)."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        sa.UniqueConstraint("worker_id", "shift_id"),
+        sa.Index("ix_applications_shift_status", "shift_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("worker_profiles.id", ondelete="RESTRICT"))
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shifts.id", ondelete="RESTRICT"))
+    status: Mapped[ApplicationStatus] = mapped_column(
+        str_enum(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
+    late_cancellation: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    worker = relationship("WorkerProfile")
+    shift = relationship("Shift")
+    assignment = relationship("Assignment", back_populates="application", uselist=False)
+
+
+class Assignment(db.Model):
+    """A confirmed worker on a shift, with attendance and hours."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        sa.UniqueConstraint("shift_id", "worker_id"),
+        sa.CheckConstraint(
+            "checked_out_at IS NULL OR checked_out_at >= checked_in_at", name="attendance_order"
+        ),
+        sa.CheckConstraint("hours IS NULL OR hours >= 0", name="hours_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="RESTRICT"), unique=True
+    )
+    shift_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("shifts.id", ondelete="RESTRICT"), index=True
+    )
+    worker_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("worker_profiles.id", ondelete="RESTRICT"), index=True
+    )
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application = relationship("Application", back_populates="assignment")
+    shift = relationship("Shift")
+    worker = relationship("WorkerProfile")

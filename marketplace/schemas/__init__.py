@@ -1,0 +1,1 @@
+"""Marshmallow schemas: explicit fields, unknown fields rejected."""

@@ -1,0 +1,1 @@
+"""Services own every state change, its transaction and its audit event."""

@@ -1,0 +1,195 @@
+"""Registration and account administration."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import policy
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..identifiers import IdentifierError, normalise_email, normalise_mobile, normalise_national_id
+from ..models import (
+    Association,
+    District,
+    Role,
+    User,
+    UserStatus,
+    WorkerKind,
+    WorkerProfile,
+)
+from . import audit, sessions
+from .passwords import hash_password, password_problems
+
+
+@dataclass
+class Credentials:
+    """What every new account needs; mobile or email may be blank, not both."""
+
+    name: str
+    password: str
+    mobile: str = ""
+    email: str = ""
+
+
+@dataclass
+class WorkerSignup:
+    kind: str
+    district_id: int
+    national_id: str = ""
+    max_travel_km: float = 20.0
+
+
+def validate_credentials(creds: Credentials, errors: dict) -> tuple[str | None, str | None]:
+    """Normalise mobile and email, check the password; field messages go into errors."""
+    mobile = email = None
+    name = creds.name.strip()
+    if not name:
+        errors.setdefault("name", []).append(_l("Enter your name."))
+    elif len(name) > 80:
+        errors.setdefault("name", []).append(_l("Use at most 80 characters."))
+    if not creds.mobile.strip() and not creds.email.strip():
+        errors.setdefault("mobile", []).append(_l("Enter a mobile number or an email address."))
+    if creds.mobile.strip():
+        try:
+            mobile = normalise_mobile(creds.mobile)
+        except IdentifierError as exc:
+            errors.setdefault("mobile", []).append(exc.message)
+    if creds.email.strip():
+        try:
+            email = normalise_email(creds.email)
+        except IdentifierError as exc:
+            errors.setdefault("email", []).append(exc.message)
+    problems = password_problems(creds.password, [name, creds.mobile, creds.email])
+    if problems:
+        errors.setdefault("password", []).extend(problems)
+    _check_not_taken(mobile, email, errors)
+    return mobile, email
+
+
+def _check_not_taken(mobile: str | None, email: str | None, errors: dict) -> None:
+    if mobile and db.session.scalar(select(User.id).where(User.mobile == mobile)):
+        errors.setdefault("mobile", []).append(_l("This mobile number is already registered."))
+    if email and db.session.scalar(select(User.id).where(User.email == email)):
+        errors.setdefault("email", []).append(_l("This email address is already registered."))
+
+
+def new_user(creds: Credentials, role: Role, mobile, email, **extra) -> User:
+    """A User row, added to the session, with the password hashed."""
+    user = User(
+        role=role,
+        name=creds.name.strip(),
+        mobile=mobile,
+        email=email,
+        password_hash=hash_password(creds.password),
+        **extra,
+    )
+    db.session.add(user)
+    return user
+
+
+def commit_new_account(action: str, user: User, **details) -> User:
+    """Commit a registration; a concurrent duplicate becomes a clear Conflict."""
+    audit.record(action, actor=user, obj=user, **details)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(_l("This mobile number or email address is already registered.")) from exc
+    return user
+
+
+def register_worker(creds: Credentials, signup: WorkerSignup) -> User:
+    """Create a worker account and profile, homed at the chosen district's centre."""
+    errors: dict = {}
+    mobile, email = validate_credentials(creds, errors)
+    district = _worker_fields(signup, errors)
+    national_id = _national_id(signup.national_id, errors)
+    if errors:
+        raise Invalid(_l("Please correct the marked fields."), fields=errors)
+    user = new_user(creds, Role.WORKER, mobile, email)
+    user.worker_profile = WorkerProfile(
+        kind=WorkerKind(signup.kind),
+        home_district_id=district.id,
+        home_lat=district.lat,
+        home_lon=district.lon,
+        max_travel_km=signup.max_travel_km,
+        national_id=national_id,
+    )
+    return commit_new_account("account.registered", user, role=Role.WORKER.value)
+
+
+def _worker_fields(signup: WorkerSignup, errors: dict) -> District | None:
+    if signup.kind not in {k.value for k in WorkerKind}:
+        errors.setdefault("kind", []).append(_l("Choose what kind of worker you are."))
+    if not 0 < signup.max_travel_km <= 500:
+        errors.setdefault("max_travel_km", []).append(_l("Enter a distance from 1 to 500 km."))
+    district = db.session.get(District, signup.district_id) if signup.district_id else None
+    if district is None:
+        errors.setdefault("district_id", []).append(_l("Choose your district."))
+    return district
+
+
+def _national_id(raw: str, errors: dict) -> str | None:
+    if not raw.strip():
+        return None
+    try:
+        number = normalise_national_id(raw)
+    except IdentifierError as exc:
+        errors.setdefault("national_id", []).append(exc.message)
+        return None
+    if db.session.scalar(select(WorkerProfile.id).where(WorkerProfile.national_id == number)):
+        errors.setdefault("national_id", []).append(
+            _l("This identity card number is already registered.")
+        )
+    return number
+
+
+def create_staff_user(creds: Credentials, role: Role, association_id: int | None) -> User:
+    """Create a moderator or admin (the create-user command; no self-registration)."""
+    if role not in (Role.MODERATOR, Role.ADMIN):
+        raise Invalid(_l("Only moderators and admins are created this way."))
+    errors: dict = {}
+    mobile, email = validate_credentials(creds, errors)
+    if role == Role.MODERATOR and db.session.get(Association, association_id or 0) is None:
+        errors.setdefault("association", []).append(_l("A moderator belongs to an association."))
+    if errors:
+        raise Invalid(_l("Please correct the marked fields."), fields=errors)
+    user = new_user(
+        creds,
+        role,
+        mobile,
+        email,
+        association_id=association_id if role == Role.MODERATOR else None,
+    )
+    return commit_new_account("account.created", user, role=role.value)
+
+
+def suspend_user(actor: User, user: User, reason: str) -> User:
+    """Suspend an account and end all its sessions at once."""
+    policy.require(policy.can_suspend_user(actor, user), actor, "account.suspend", user)
+    if user.status == UserStatus.SUSPENDED:
+        raise Conflict(_l("This account is already suspended."))
+    user.status = UserStatus.SUSPENDED
+    sessions.revoke_all(user)
+    audit.record("account.suspended", actor=actor, obj=user, reason=reason)
+    db.session.commit()
+    return user
+
+
+def reinstate_user(actor: User, user: User) -> User:
+    """Lift a suspension; the user logs in again."""
+    policy.require(policy.can_suspend_user(actor, user), actor, "account.reinstate", user)
+    if user.status != UserStatus.SUSPENDED:
+        raise Conflict(_l("This account is not suspended."))
+    user.status = UserStatus.ACTIVE
+    audit.record("account.reinstated", actor=actor, obj=user)
+    db.session.commit()
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the user's interface language."""
+    user.locale = locale
+    db.session.commit()

@@ -1,0 +1,1 @@
+"""HTML blueprints: parse the form, call one service, render."""

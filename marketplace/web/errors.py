@@ -1,0 +1,82 @@
+"""Domain and HTTP errors as pages (or as JSON under /api)."""
+
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Throttled, Unauthenticated
+
+STATUS_BY_ERROR = {
+    NotFound: 404,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    Conflict: 409,
+    Invalid: 422,
+    Throttled: 429,
+}
+
+
+def status_for(error: DomainError) -> int:
+    for cls, status in STATUS_BY_ERROR.items():
+        if isinstance(error, cls):
+            return status
+    return 400
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(code: str, message: str, status: int, fields: dict | None = None):
+    body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def handle_domain_error(error: DomainError):
+    status = status_for(error)
+    if _wants_json():
+        fields = {k: [str(m) for m in v] for k, v in error.fields.items()}
+        return json_error(error.code, error.message, status, fields)
+    if isinstance(error, Unauthenticated):
+        return redirect(url_for("auth.login", next=request.full_path))
+    flash(str(error.message), "error")
+    return render_template("errors/error.html", status=status, message=error.message), status
+
+
+def handle_csrf_error(error: CSRFError):
+    message = _(
+        "The form had expired or did not come from this site. Reload the page and try again."
+    )
+    if _wants_json():
+        return json_error("csrf", message, 400)
+    return render_template("errors/error.html", status=400, message=message), 400
+
+
+def handle_http_error(error: HTTPException):
+    messages = {
+        403: _("You are not allowed to see this page."),
+        404: _("There is no such page."),
+        405: _("This page cannot be used that way."),
+        413: _("The upload is too large."),
+    }
+    message = messages.get(error.code, error.description)
+    if _wants_json():
+        return json_error(error.name.lower().replace(" ", "_"), message, error.code)
+    return render_template("errors/error.html", status=error.code, message=message), error.code
+
+
+def handle_unexpected(error: Exception):
+    current_app.logger.exception("unhandled error")
+    message = _("Something went wrong on our side. Your data is safe; please try again.")
+    if _wants_json():
+        return json_error("server_error", message, 500)
+    return render_template("errors/error.html", status=500, message=message), 500
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

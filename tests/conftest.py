@@ -1,0 +1,113 @@
+"""Fixtures: an app on a freshly migrated database, emptied after every test.
+
+The database is SQLite unless TEST_DATABASE_URL names another (PostgreSQL in CI).
+The schema comes from the Alembic migrations, not create_all, so every test
+runs against exactly what production gets.
+"""
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from config import TestConfig
+from marketplace import create_app
+from marketplace.extensions import db
+
+pytest_plugins = ["tests.factories"]
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _reset_schema(url: str) -> None:
+    """Start from an empty database: drop what an earlier run left behind."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A database migrated to head, once per test session."""
+    url = _database_url(tmp_path_factory)
+    _reset_schema(url)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(t.name for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url):
+    """The application, its context pushed; every table is emptied afterwards."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            _empty_all_tables()
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form on a page, as a browser would send it."""
+    match = _CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def post_form(client):
+    """Load a page, then post its form with the page's CSRF token plus the given fields."""
+
+    def post(url: str, data: dict, *, page: str | None = None, **kwargs):
+        html = client.get(page or url).get_data(as_text=True)
+        return client.post(url, data={"csrf_token": csrf_from(html), **data}, **kwargs)
+
+    return post
+
+
+@pytest.fixture
+def login(post_form):
+    """Log the test client in through the real login form."""
+
+    def do_login(identifier: str, password: str):
+        return post_form("/auth/login", {"identifier": identifier, "password": password})
+
+    return do_login
