@@ -10,6 +10,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from config import TestConfig
@@ -74,9 +75,28 @@ def app(database_url):
             db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    Otherwise requests would share the test's context: one ``g`` (so a CSRF
+    token cached there would leak between requests) and one database session.
+    Afterwards the test's own session is expired, so it reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that asks for English, so assertions read the English messages."""
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 _CSRF_RE = re.compile(

@@ -47,7 +47,7 @@ def valid_uscc(n: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def valid_national_id(n: int, born: str = "19650314") -> str:
+def valid_national_id(n: int, born: str = "19900314") -> str:
     """A Yuecheng-born resident identity number with a true check digit."""
     body = f"330602{born}{n % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")  # it ignores the last character

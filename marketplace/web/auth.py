@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from ..errors import Invalid, Throttled, Unauthenticated
 from ..extensions import db
@@ -22,12 +23,12 @@ def load_user_from_session_token(token: str):
 
 def _district_choices():
     rows = db.session.scalars(select(District).order_by(District.code))
-    return [(d.id, d.name) for d in rows]
+    return [SelectChoice(d.id, d.name) for d in rows]
 
 
 def _association_choices():
     rows = db.session.scalars(select(Association).order_by(Association.id))
-    return [(a.id, a.name) for a in rows]
+    return [SelectChoice(a.id, a.name) for a in rows]
 
 
 def _credentials(form) -> accounts.Credentials:

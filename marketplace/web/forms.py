@@ -8,6 +8,7 @@ from wtforms import (
     FloatField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TelField,
@@ -41,7 +42,7 @@ class CredentialsForm(FlaskForm):
 class WorkerRegistrationForm(CredentialsForm):
     kind = RadioField(
         _l("I am"),
-        choices=[(k.value, KIND_LABELS[k]) for k in WorkerKind],
+        choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in WorkerKind],
         validators=[DataRequired(message=_l("Choose what kind of worker you are."))],
     )
     district_id = SelectField(_l("Home district"), coerce=int, validators=[DataRequired()])
@@ -59,8 +60,8 @@ class FactoryRegistrationForm(CredentialsForm):
     mode = RadioField(
         _l("My factory"),
         choices=[
-            ("create", _l("is new here: register it")),
-            ("join", _l("is registered: ask to join it")),
+            SelectChoice("create", _l("is new here: register it")),
+            SelectChoice("join", _l("is registered: ask to join it")),
         ],
         default="create",
         validators=[DataRequired()],
@@ -70,7 +71,7 @@ class FactoryRegistrationForm(CredentialsForm):
     )
     factory_name = StringField(_l("Registered factory name"), validators=[Length(max=120)])
     industry = SelectField(
-        _l("Industry"), choices=[(i.value, INDUSTRY_LABELS[i]) for i in Industry]
+        _l("Industry"), choices=[SelectChoice(i.value, INDUSTRY_LABELS[i]) for i in Industry]
     )
     association_id = SelectField(_l("Industry association"), coerce=int, validate_choice=False)
     site_address = StringField(_l("Site address"), validators=[Length(max=255)])

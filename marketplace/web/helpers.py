@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask_babel import format_currency, format_datetime
+from flask_babel import format_currency, format_datetime, get_locale
 
 from ..identifiers import mask_email, mask_mobile, mask_national_id
 from .labels import INDUSTRY_LABELS, KIND_LABELS, SHIFT_STATUS_LABELS, VERIFICATION_LABELS
@@ -42,6 +42,7 @@ def register(app: Flask) -> None:
         mask_national_id=mask_national_id,
     )
     app.jinja_env.globals.update(
+        get_locale=get_locale,
         INDUSTRY_LABELS=INDUSTRY_LABELS,
         KIND_LABELS=KIND_LABELS,
         SHIFT_STATUS_LABELS=SHIFT_STATUS_LABELS,
