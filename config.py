@@ -25,6 +25,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "marketplace" / "translations")
     LANGUAGES = ("zh_Hans_CN", "en")
+    CLI_LOCALE = os.environ.get("CLI_LOCALE", "zh_Hans_CN")  # messages of flask commands
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -53,6 +54,7 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # CSRF stays on in tests: the tests post the token like a browser does.
     WTF_CSRF_ENABLED = True
+    CLI_LOCALE = "en"
 
 
 class ProductionConfig(Config):

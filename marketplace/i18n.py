@@ -1,6 +1,6 @@
 """Locale and time-zone selection for Flask-Babel."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 LOCALE_COOKIE = "locale"
@@ -9,6 +9,8 @@ LOCALE_COOKIE = "locale"
 def select_locale() -> str:
     """The user's saved choice, then this browser's choice, then Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and jobs
+        return current_app.config["CLI_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get(LOCALE_COOKIE)
