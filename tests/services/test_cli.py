@@ -10,8 +10,19 @@ from tests.factories import PASSWORD
 def test_create_a_moderator_for_an_association(app, make_association):
     association = make_association(name="诸暨市袜业协会")
     result = app.test_cli_runner().invoke(
-        args=["create-user", "--role", "moderator", "--association", "诸暨市袜业协会",
-              "--name", "赵主任", "--mobile", "13700000001", "--password", PASSWORD],
+        args=[
+            "create-user",
+            "--role",
+            "moderator",
+            "--association",
+            "诸暨市袜业协会",
+            "--name",
+            "赵主任",
+            "--mobile",
+            "13700000001",
+            "--password",
+            PASSWORD,
+        ],
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.mobile == "+8613700000001"))
@@ -20,14 +31,48 @@ def test_create_a_moderator_for_an_association(app, make_association):
 
 def test_a_moderator_needs_an_association_and_a_strong_password(app, make_association):
     runner = app.test_cli_runner()
-    missing = runner.invoke(args=["create-user", "--role", "moderator", "--name", "x",
-                                  "--email", "mod@example.com", "--password", PASSWORD])
+    missing = runner.invoke(
+        args=[
+            "create-user",
+            "--role",
+            "moderator",
+            "--name",
+            "x",
+            "--email",
+            "mod@example.com",
+            "--password",
+            PASSWORD,
+        ]
+    )
     assert missing.exit_code != 0 and "belongs to an association" in missing.output
-    weak = runner.invoke(args=["create-user", "--role", "admin", "--name", "x",
-                               "--email", "admin@example.com", "--password", "12345678"])
+    weak = runner.invoke(
+        args=[
+            "create-user",
+            "--role",
+            "admin",
+            "--name",
+            "x",
+            "--email",
+            "admin@example.com",
+            "--password",
+            "12345678",
+        ]
+    )
     assert weak.exit_code != 0 and "too easy to guess" in weak.output
-    unknown = runner.invoke(args=["create-user", "--role", "moderator", "--association", "nope",
-                                  "--name", "x", "--email", "m@example.com",
-                                  "--password", PASSWORD])
+    unknown = runner.invoke(
+        args=[
+            "create-user",
+            "--role",
+            "moderator",
+            "--association",
+            "nope",
+            "--name",
+            "x",
+            "--email",
+            "m@example.com",
+            "--password",
+            PASSWORD,
+        ]
+    )
     assert unknown.exit_code != 0 and "no association" in unknown.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0

@@ -67,3 +67,16 @@ def test_unknown_pages_get_a_404_page_and_json_under_the_api(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_chinese_is_the_default_language(app, make_shift):
+    make_shift(headcount=3)
+    browser = app.test_client()  # sends no Accept-Language
+    page = browser.get("/").get_data(as_text=True)
+    assert "招工信息" in page and "还剩 3 个名额" in page
+    assert 'lang="zh-Hans"' in page
+
+
+def test_english_is_chosen_from_accept_language(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Open shifts" in page and 'lang="en"' in page
