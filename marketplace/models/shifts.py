@@ -35,6 +35,10 @@ class Shift(db.Model):
         sa.CheckConstraint("hourly_pay_cny > 0", name="pay_positive"),
         sa.CheckConstraint("dormitory_beds >= 0", name="beds_nonnegative"),
         sa.CheckConstraint("max_distance_km > 0", name="distance_positive"),
+        # At least one worker kind, and no bit beyond the five kinds.
+        sa.CheckConstraint(
+            f"accepted_kinds_mask BETWEEN 1 AND {ALL_KINDS_MASK}", name="kinds_mask_range"
+        ),
         sa.Index("ix_shifts_status_starts_at", "status", "starts_at"),
     )
 

@@ -148,3 +148,12 @@ def test_times_come_back_as_aware_utc(make_shift):
     again = db.session.get(Shift, shift.id)
     assert again.starts_at.utcoffset().total_seconds() == 0
     assert abs((again.starts_at - starts).total_seconds()) < 1e-3
+
+
+def test_a_shift_accepts_at_least_one_known_worker_kind(make_shift):
+    shift = make_shift()
+    for bad_mask in (0, 32):
+        shift.accepted_kinds_mask = bad_mask
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 950384009bf3
+Revision ID: 0b8ae5a0c0a3
 Revises: 
-Create Date: 2026-11-26 10:13:06.379063
+Create Date: 2026-11-26 10:23:17.523285
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '950384009bf3'
+revision = '0b8ae5a0c0a3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -241,6 +241,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint('accepted_count >= 0 AND accepted_count <= headcount', name=op.f('ck_shifts_accepted_within_headcount')),
+    sa.CheckConstraint('accepted_kinds_mask BETWEEN 1 AND 31', name=op.f('ck_shifts_kinds_mask_range')),
     sa.CheckConstraint('dormitory_beds >= 0', name=op.f('ck_shifts_beds_nonnegative')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_shifts_ordered')),
     sa.CheckConstraint('headcount > 0', name=op.f('ck_shifts_headcount_positive')),
