@@ -49,6 +49,7 @@ class WorkerRegistrationForm(CredentialsForm):
     max_travel_km = DecimalField(
         _l("How far can you travel (km)"),
         default=20,
+        places=None,
         validators=[DataRequired(), NumberRange(min=1, max=500)],
     )
     national_id = StringField(

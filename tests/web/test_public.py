@@ -41,7 +41,7 @@ def test_times_are_shown_in_shanghai_time(client, make_shift):
     shift = make_shift()
     local = shift.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
     page = client.get("/").get_data(as_text=True)
-    assert local.strftime("%-I:%M") in page
+    assert local.strftime("%H:%M") in page
 
 
 def test_the_language_choice_is_remembered(client, post_form):
