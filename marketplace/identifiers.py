@@ -46,32 +46,41 @@ def looks_like_email(identifier: str) -> bool:
     return "@" in identifier
 
 
+_USCC_MESSAGES = {
+    stdnum_errors.InvalidLength: _l("A unified social credit code has 18 characters."),
+    stdnum_errors.InvalidChecksum: _l(
+        "The check digit does not match: please check the credit code."
+    ),
+    stdnum_errors.ValidationError: _l("This is not a valid unified social credit code."),
+}
+_RIC_MESSAGES = {
+    stdnum_errors.InvalidLength: _l("An identity card number has 18 characters."),
+    stdnum_errors.InvalidChecksum: _l(
+        "The check digit does not match: please check the ID number."
+    ),
+    stdnum_errors.ValidationError: _l("This is not a valid identity card number."),
+}
+
+
+def _stdnum_validate(validate, raw: str, messages: dict) -> str:
+    """Run a python-stdnum validator; its error class picks the message (most specific first)."""
+    try:
+        return validate(raw)
+    except stdnum_errors.ValidationError as exc:
+        for error_class, message in messages.items():
+            if isinstance(exc, error_class):
+                raise IdentifierError(message) from exc
+        raise
+
+
 def normalise_uscc(raw: str) -> str:
     """An 18-character unified social credit code, checked with its check digit."""
-    try:
-        return uscc.validate(raw)
-    except stdnum_errors.InvalidLength as exc:
-        raise IdentifierError(_l("A unified social credit code has 18 characters.")) from exc
-    except stdnum_errors.InvalidChecksum as exc:
-        raise IdentifierError(
-            _l("The check digit does not match: please check the credit code.")
-        ) from exc
-    except stdnum_errors.ValidationError as exc:
-        raise IdentifierError(_l("This is not a valid unified social credit code.")) from exc
+    return _stdnum_validate(uscc.validate, raw, _USCC_MESSAGES)
 
 
 def normalise_national_id(raw: str) -> str:
     """An 18-digit resident identity card number, checked for date, place and check digit."""
-    try:
-        return ric.validate(raw.upper())
-    except stdnum_errors.InvalidLength as exc:
-        raise IdentifierError(_l("An identity card number has 18 characters.")) from exc
-    except stdnum_errors.InvalidChecksum as exc:
-        raise IdentifierError(
-            _l("The check digit does not match: please check the ID number.")
-        ) from exc
-    except stdnum_errors.ValidationError as exc:
-        raise IdentifierError(_l("This is not a valid identity card number.")) from exc
+    return _stdnum_validate(ric.validate, raw.upper(), _RIC_MESSAGES)
 
 
 def mask_mobile(e164: str | None) -> str:
