@@ -1,7 +1,9 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
 import os
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -66,3 +68,58 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         with db.engine.connect() as conn:
             assert _schema_drift(conn) == []
         db.engine.dispose()
+
+
+REBUILD_USERS = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "ffffffffffff"
+down_revision = "{head}"
+
+
+def upgrade():
+    # SQLite copies and drops the table; PostgreSQL alters it in place.
+    recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("users", recreate=recreate) as batch:
+        batch.alter_column("name", existing_type=sa.String(80), type_=sa.String(120))
+
+
+def downgrade():
+    pass
+"""
+
+
+def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_refer_to_it(
+    empty_database, tmp_path
+):
+    """On SQLite batch mode drops and recreates tables; foreign keys must not cascade meanwhile."""
+    url, engine_options = empty_database
+    directory = tmp_path / "migrations"
+    shutil.copytree(Path(__file__).parents[2] / "migrations", directory)
+    app = _app_on(url, engine_options)
+    with app.app_context():
+        upgrade(directory=str(directory))
+        head = db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        (directory / "versions" / "ffffffffffff_rebuild.py").write_text(
+            REBUILD_USERS.format(head=head)
+        )
+        db.session.execute(
+            sa.text(
+                "INSERT INTO users (id, role, name, mobile, password_hash, status, created_at)"
+                " VALUES (1, 'worker', 'x', '+8613800000000', 'h', 'active', '2026-01-01')"
+            )
+        )
+        db.session.execute(
+            sa.text(
+                "INSERT INTO user_sessions (user_id, token_hash, created_at, last_seen_at)"
+                " VALUES (1, 'abc', '2026-01-01', '2026-01-01')"
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+        upgrade(directory=str(directory))
+        count = db.session.execute(sa.text("SELECT count(*) FROM user_sessions")).scalar()
+        db.session.remove()
+        db.engine.dispose()
+    assert count == 1

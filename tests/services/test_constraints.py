@@ -157,3 +157,74 @@ def test_a_shift_accepts_at_least_one_known_worker_kind(make_shift):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def _accept(application):
+    application.status = ApplicationStatus.ACCEPTED
+    db.session.commit()
+
+
+def test_the_database_refuses_to_accept_more_applications_than_places(make_worker, make_shift):
+    shift = make_shift(headcount=2)
+    applications = [Application(worker_id=make_worker().id, shift_id=shift.id) for _ in range(3)]
+    db.session.add_all(applications)
+    db.session.commit()
+    _accept(applications[0])
+    _accept(applications[1])
+    assert db.session.get(Shift, shift.id).accepted_count == 2
+    with pytest.raises(IntegrityError):
+        _accept(applications[2])
+    db.session.rollback()
+    assert db.session.get(Application, applications[2].id).status == ApplicationStatus.APPLIED
+
+
+def test_a_place_frees_when_an_accepted_worker_cancels(make_worker, make_shift):
+    shift = make_shift(headcount=1)
+    first = Application(worker_id=make_worker().id, shift_id=shift.id)
+    second = Application(worker_id=make_worker().id, shift_id=shift.id)
+    db.session.add_all([first, second])
+    db.session.commit()
+    _accept(first)
+    first.status = ApplicationStatus.IN_PROGRESS  # still holds the place
+    db.session.commit()
+    assert db.session.get(Shift, shift.id).accepted_count == 1
+    first.status = ApplicationStatus.CANCELLED
+    db.session.commit()
+    assert db.session.get(Shift, shift.id).accepted_count == 0
+    _accept(second)
+    db.session.delete(second)
+    db.session.commit()
+    assert db.session.get(Shift, shift.id).accepted_count == 0
+
+
+def test_an_application_inserted_as_accepted_counts_too(make_worker, make_shift):
+    shift = make_shift(headcount=1)
+    db.session.add(
+        Application(
+            worker_id=make_worker().id, shift_id=shift.id, status=ApplicationStatus.ACCEPTED
+        )
+    )
+    db.session.commit()
+    db.session.add(
+        Application(
+            worker_id=make_worker().id, shift_id=shift.id, status=ApplicationStatus.COMPLETED
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    assert db.session.get(Shift, shift.id).accepted_count == 1
+
+
+def test_the_triggers_count_exactly_the_place_holding_states():
+    import importlib.util
+    from pathlib import Path
+
+    from marketplace.models import PLACE_HOLDING_STATES
+
+    path = next(Path("migrations/versions").glob("*_place_counter_triggers.py"))
+    spec = importlib.util.spec_from_file_location("triggers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    in_sql = {s.strip(" '") for s in module.HOLDING.strip("()").split(",")}
+    assert in_sql == {s.value for s in PLACE_HOLDING_STATES}
