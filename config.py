@@ -3,7 +3,12 @@
 import os
 from pathlib import Path
 
+from dotenv import load_dotenv
+
 BASE_DIR = Path(__file__).resolve().parent
+# A .env file beside this one applies to every entry point (flask, gunicorn, tests).
+load_dotenv(BASE_DIR / ".env")
+
 INSTANCE_DIR = BASE_DIR / "instance"
 
 
@@ -38,8 +43,16 @@ class Config:
     PASSWORD_MIN_SCORE = _env_int("PASSWORD_MIN_SCORE", 3)
     # Failed-login throttling, counted in the database so every process sees it.
     LOGIN_FAILURE_WINDOW_SECONDS = _env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    # Per account and address is the tight limit; per account alone is looser, so that
+    # a stranger who knows someone's number cannot lock them out with a few tries.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", 5)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 20)
     LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
+    # Registration tells whether a number is taken; limit how fast anyone can ask.
+    REGISTRATION_WINDOW_SECONDS = _env_int("REGISTRATION_WINDOW_SECONDS", 3600)
+    REGISTRATION_MAX_PER_ADDRESS = _env_int("REGISTRATION_MAX_PER_ADDRESS", 20)
+    # How many reverse proxies in front set X-Forwarded-For; 0 trusts none.
+    TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
     SESSION_IDLE_DAYS = _env_int("SESSION_IDLE_DAYS", 14)
 
     SHIFTS_PER_PAGE = 20
@@ -61,6 +74,7 @@ class ProductionConfig(Config):
     """PostgreSQL behind gunicorn; refuses to start without a real secret and database."""
 
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 1)
 
     @classmethod
     def check(cls) -> None:

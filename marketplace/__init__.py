@@ -3,6 +3,7 @@
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, INSTANCE_DIR, get_config
 
@@ -20,6 +21,11 @@ def create_app(config: type | str | None = None, **overrides) -> Flask:
     app.config.from_object(config_cls)
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(exist_ok=True)
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        # Behind a proxy every request comes from the proxy; without this, throttling
+        # and audit would see one address for everybody.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)

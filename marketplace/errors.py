@@ -1,6 +1,6 @@
 """Domain errors: what went wrong, in words, with no HTTP in them.
 
-The web and API layers translate these once (see web/errors.py and api/errors.py).
+Translated once, in web/errors.py: a page for the web, JSON under /api.
 """
 
 

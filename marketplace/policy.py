@@ -1,12 +1,12 @@
-"""Who may do what to which object. Every service asks here; nothing else decides."""
+"""Who may do what to which object: pure predicates. Services ask here and nowhere else.
 
-from flask_babel import lazy_gettext as _l
+Services turn a refusal into an audit event and a Forbidden error (services/authz.py).
+"""
+
 from sqlalchemy import select
 
-from .errors import Forbidden
 from .extensions import db
 from .models import Factory, FactoryMember, MemberRole, MemberStatus, Role, User
-from .services.audit import record_refusal
 
 
 def is_admin(user: User | None) -> bool:
@@ -69,11 +69,3 @@ def can_suspend_user(actor: User | None, target: User) -> bool:
     if target.role in (Role.ADMIN, Role.MODERATOR):
         return False
     return any(moderates(actor, a) for a in user_association_ids(target))
-
-
-def require(allowed: bool, actor: User | None, action: str, obj=None) -> None:
-    """Raise Forbidden, after recording the refusal, unless allowed."""
-    if allowed:
-        return
-    record_refusal(action, actor=actor, obj=obj)
-    raise Forbidden(_l("You are not allowed to do this."))

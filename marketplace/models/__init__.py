@@ -1,6 +1,6 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
-from .accounts import LoginFailure, Role, User, UserSession, UserStatus
+from .accounts import AttemptKind, AuthAttempt, Role, User, UserSession, UserStatus
 from .applications import PLACE_HOLDING_STATES, Application, ApplicationStatus, Assignment
 from .audit import AuditEvent
 from .organisations import (
@@ -42,14 +42,15 @@ __all__ = [
     "ApplicationStatus",
     "Assignment",
     "Association",
+    "AttemptKind",
     "AuditEvent",
+    "AuthAttempt",
     "AvailabilityWindow",
     "CertificateType",
     "District",
     "Factory",
     "FactoryMember",
     "Industry",
-    "LoginFailure",
     "MemberRole",
     "MemberStatus",
     "PickupPoint",

@@ -95,20 +95,28 @@ class UserSession(db.Model):
     user = relationship("User")
 
 
-class LoginFailure(db.Model):
-    """A failed login; counted per account and per address inside a time window.
+class AttemptKind(enum.StrEnum):
+    LOGIN = "login"
+    REGISTRATION = "registration"
 
-    Rows rather than a counter so concurrent processes only ever insert.
-    The account is kept as a keyed hash: a mobile number is a personal number.
+
+class AuthAttempt(db.Model):
+    """A login or registration attempt, kept for throttling inside a time window.
+
+    Written (and committed) before the password is checked, so that parallel
+    guesses count against each other; a successful login deletes the account's rows.
+    Rows rather than a counter so concurrent processes only ever insert. The
+    account is a keyed hash: a mobile number is a personal number.
     """
 
-    __tablename__ = "login_failures"
+    __tablename__ = "auth_attempts"
     __table_args__ = (
-        sa.Index("ix_login_failures_account_at", "account_key", "at"),
-        sa.Index("ix_login_failures_address_at", "ip_address", "at"),
+        sa.Index("ix_auth_attempts_kind_account_at", "kind", "account_key", "at"),
+        sa.Index("ix_auth_attempts_kind_address_at", "kind", "ip_address", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_key: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[AttemptKind] = mapped_column(str_enum(AttemptKind, "attempt_kind"))
+    account_key: Mapped[str | None] = mapped_column(sa.String(64))
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +13,7 @@ from ..extensions import db
 from ..identifiers import IdentifierError, normalise_email, normalise_mobile, normalise_national_id
 from ..models import (
     Association,
+    AttemptKind,
     District,
     Role,
     User,
@@ -19,7 +21,7 @@ from ..models import (
     WorkerKind,
     WorkerProfile,
 )
-from . import audit, sessions
+from . import audit, authz, sessions, throttle
 from .passwords import hash_password, password_problems
 
 
@@ -96,12 +98,20 @@ def commit_new_account(action: str, user: User, **details) -> User:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict(_l("This mobile number or email address is already registered.")) from exc
+        raise Conflict(
+            _l("Someone registered the same details a moment ago. Please check and try again.")
+        ) from exc
     return user
 
 
-def register_worker(creds: Credentials, signup: WorkerSignup) -> User:
+def check_registration_rate(ip: str | None) -> None:
+    """Registration reveals whether a number is taken: limit how fast anyone can ask."""
+    throttle.record_attempt(AttemptKind.REGISTRATION, None, ip, throttle.registration_limits())
+
+
+def register_worker(creds: Credentials, signup: WorkerSignup, *, ip: str | None) -> User:
     """Create a worker account and profile, homed at the chosen district's centre."""
+    check_registration_rate(ip)
     errors: dict = {}
     mobile, email = validate_credentials(creds, errors)
     district = _worker_fields(signup, errors)
@@ -168,28 +178,38 @@ def create_staff_user(creds: Credentials, role: Role, association_id: int | None
 
 def suspend_user(actor: User, user: User, reason: str) -> User:
     """Suspend an account and end all its sessions at once."""
-    policy.require(policy.can_suspend_user(actor, user), actor, "account.suspend", user)
+    authz.require(policy.can_suspend_user(actor, user), actor, "account.suspend", user)
     if user.status == UserStatus.SUSPENDED:
         raise Conflict(_l("This account is already suspended."))
     user.status = UserStatus.SUSPENDED
     sessions.revoke_all(user)
-    audit.record("account.suspended", actor=actor, obj=user, reason=reason)
+    audit.record(
+        "account.suspended",
+        actor=actor,
+        obj=user,
+        association_id=actor.association_id,
+        reason=reason,
+    )
     db.session.commit()
     return user
 
 
 def reinstate_user(actor: User, user: User) -> User:
     """Lift a suspension; the user logs in again."""
-    policy.require(policy.can_suspend_user(actor, user), actor, "account.reinstate", user)
+    authz.require(policy.can_suspend_user(actor, user), actor, "account.reinstate", user)
     if user.status != UserStatus.SUSPENDED:
         raise Conflict(_l("This account is not suspended."))
     user.status = UserStatus.ACTIVE
-    audit.record("account.reinstated", actor=actor, obj=user)
+    audit.record("account.reinstated", actor=actor, obj=user, association_id=actor.association_id)
     db.session.commit()
     return user
 
 
-def set_locale(user: User, locale: str) -> None:
-    """Remember the user's interface language."""
-    user.locale = locale
-    db.session.commit()
+def set_locale(user: User | None, locale: str) -> bool:
+    """Remember the interface language on the account; False for an unknown language."""
+    if locale not in current_app.config["LANGUAGES"]:
+        return False
+    if user is not None:
+        user.locale = locale
+        db.session.commit()
+    return True

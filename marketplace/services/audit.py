@@ -1,6 +1,7 @@
 """Audit events, written inside the caller's transaction."""
 
 from flask import has_request_context, request
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditEvent
@@ -31,7 +32,19 @@ def record(
 
 
 def record_refusal(action: str, *, actor=None, obj=None) -> None:
-    """Keep a refused authorisation, even though the action itself is abandoned."""
-    db.session.rollback()
-    record("denied." + action, actor=actor, obj=obj)
-    db.session.commit()
+    """Keep a refused authorisation in its own transaction.
+
+    The caller's session is left alone: the refusal is kept even though the
+    caller's work is abandoned, and nothing the caller had pending is committed.
+    """
+    event = AuditEvent(
+        action="denied." + action,
+        actor_id=getattr(actor, "id", None),
+        object_type=obj.__tablename__ if obj is not None else None,
+        object_id=getattr(obj, "id", None),
+        ip_address=request.remote_addr if has_request_context() else None,
+        details={},
+    )
+    with Session(db.engine) as session:
+        session.add(event)
+        session.commit()

@@ -21,8 +21,14 @@ from ..models import (
     Site,
     User,
 )
-from . import audit
-from .accounts import Credentials, commit_new_account, new_user, validate_credentials
+from . import audit, authz
+from .accounts import (
+    Credentials,
+    check_registration_rate,
+    commit_new_account,
+    new_user,
+    validate_credentials,
+)
 
 
 @dataclass
@@ -39,8 +45,9 @@ class NewFactory:
     lon: float | None = None
 
 
-def register_with_new_factory(creds: Credentials, new: NewFactory) -> User:
+def register_with_new_factory(creds: Credentials, new: NewFactory, *, ip: str | None) -> User:
     """Staff account plus a factory awaiting its association's verification."""
+    check_registration_rate(ip)
     errors: dict = {}
     mobile, email = validate_credentials(creds, errors)
     code = _factory_fields(new, errors)
@@ -100,8 +107,9 @@ def _first_site(new: NewFactory, factory: Factory, district: District) -> Site:
     )
 
 
-def register_joining_factory(creds: Credentials, uscc: str) -> User:
+def register_joining_factory(creds: Credentials, uscc: str, *, ip: str | None) -> User:
     """Staff account that asks to join a registered factory; an owner admits it."""
+    check_registration_rate(ip)
     errors: dict = {}
     mobile, email = validate_credentials(creds, errors)
     factory = None
@@ -131,7 +139,7 @@ def admit_member(actor: User, member_id: int) -> FactoryMember:
     member = db.session.get(FactoryMember, member_id)
     if member is None:
         raise NotFound(_l("No such membership request."))
-    policy.require(policy.can_admit_member(actor, member.factory), actor, "factory.admit", member)
+    authz.require(policy.can_admit_member(actor, member.factory), actor, "factory.admit", member)
     if member.status != MemberStatus.PENDING:
         raise Conflict(_l("This person is already a member."))
     member.status = MemberStatus.ACTIVE
@@ -147,7 +155,7 @@ def admit_member(actor: User, member_id: int) -> FactoryMember:
 
 def pending_members(actor: User, factory: Factory) -> list[FactoryMember]:
     """Requests to join the factory, for its owners."""
-    policy.require(policy.can_admit_member(actor, factory), actor, "factory.members", factory)
+    authz.require(policy.can_admit_member(actor, factory), actor, "factory.members", factory)
     query = select(FactoryMember).where(
         FactoryMember.factory_id == factory.id, FactoryMember.status == MemberStatus.PENDING
     )

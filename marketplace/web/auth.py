@@ -3,13 +3,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..errors import Invalid, Throttled, Unauthenticated
-from ..extensions import db
-from ..models import Association, District
-from ..services import accounts, factories, sessions
+from ..services import accounts, factories, reference, sessions
 from .forms import FactoryRegistrationForm, LoginForm, WorkerRegistrationForm
 from .helpers import apply_field_errors, safe_next_url
 
@@ -22,13 +19,11 @@ def load_user_from_session_token(token: str):
 
 
 def _district_choices():
-    rows = db.session.scalars(select(District).order_by(District.code))
-    return [SelectChoice(d.id, d.name) for d in rows]
+    return [SelectChoice(d.id, d.name) for d in reference.districts()]
 
 
 def _association_choices():
-    rows = db.session.scalars(select(Association).order_by(Association.id))
-    return [SelectChoice(a.id, a.name) for a in rows]
+    return [SelectChoice(a.id, a.name) for a in reference.associations()]
 
 
 def _credentials(form) -> accounts.Credentials:
@@ -38,6 +33,11 @@ def _credentials(form) -> accounts.Credentials:
         mobile=form.mobile.data or "",
         email=form.email.data or "",
     )
+
+
+def _throttled(template: str, form, error: Throttled):
+    flash(str(error.message), "error")
+    return render_template(template, form=form), 429, {"Retry-After": str(error.retry_after)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -52,8 +52,7 @@ def login():
                 user_agent=request.user_agent.string,
             )
         except Throttled as exc:
-            flash(str(exc.message), "error")
-            return render_template("auth/login.html", form=form), 429
+            return _throttled("auth/login.html", form, exc)
         except Unauthenticated as exc:
             flash(str(exc.message), "error")
             return render_template("auth/login.html", form=form), 401
@@ -63,6 +62,8 @@ def login():
 
 def _start_session(user):
     """A fresh session for the new login: nothing from before survives (fixation)."""
+    if current_user.is_authenticated:  # logging in again ends the earlier session
+        sessions.log_out(current_user._get_current_object())
     locale = session.get("locale")
     session.clear()
     if locale:
@@ -94,7 +95,9 @@ def register_worker():
             max_travel_km=float(form.max_travel_km.data),
         )
         try:
-            accounts.register_worker(_credentials(form), signup)
+            accounts.register_worker(_credentials(form), signup, ip=request.remote_addr)
+        except Throttled as exc:
+            return _throttled("auth/register_worker.html", form, exc)
         except Invalid as exc:
             apply_field_errors(form, exc)
         else:
@@ -110,6 +113,8 @@ def register_factory():
     if form.validate_on_submit():
         try:
             _register_factory_staff(form)
+        except Throttled as exc:
+            return _throttled("auth/register_factory.html", form, exc)
         except Invalid as exc:
             apply_field_errors(form, exc)
         else:
@@ -120,7 +125,7 @@ def register_factory():
 def _register_factory_staff(form) -> None:
     creds = _credentials(form)
     if form.mode.data == "join":
-        factories.register_joining_factory(creds, form.uscc.data)
+        factories.register_joining_factory(creds, form.uscc.data, ip=request.remote_addr)
         return
     new = factories.NewFactory(
         name=form.factory_name.data or "",
@@ -132,7 +137,7 @@ def _register_factory_staff(form) -> None:
         lat=form.lat.data,
         lon=form.lon.data,
     )
-    factories.register_with_new_factory(creds, new)
+    factories.register_with_new_factory(creds, new, ip=request.remote_addr)
 
 
 def _registered():

@@ -2,12 +2,9 @@
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from ..extensions import db
 from ..i18n import LOCALE_COOKIE
-from ..models import District
-from ..services import shifts
+from ..services import reference, shifts
 from ..services.accounts import set_locale
 from .helpers import safe_next_url
 
@@ -21,7 +18,7 @@ def index():
     listing = shifts.list_open_shifts(
         page=page, per_page=current_app.config["SHIFTS_PER_PAGE"], district_id=district_id
     )
-    districts = db.session.scalars(select(District).order_by(District.code)).all()
+    districts = reference.districts()
     return render_template(
         "public/index.html", listing=listing, districts=districts, district_id=district_id
     )
@@ -31,8 +28,7 @@ def index():
 def set_language():
     """Remember the chosen language in the session (and on the account)."""
     locale = request.form.get("locale", "")
-    if locale in current_app.config["LANGUAGES"]:
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if set_locale(user, locale):
         session[LOCALE_COOKIE] = locale
-        if current_user.is_authenticated:
-            set_locale(current_user._get_current_object(), locale)
     return redirect(safe_next_url(request.form.get("next")) or url_for("public.index"))

@@ -252,50 +252,6 @@ def test_only_allowed_users_can_suspend_and_refusals_are_audited(make_user):
     assert denied.actor_id == worker.id and denied.object_id == other.id
 
 
-def test_repeated_failed_logins_are_throttled_across_processes(app, login, make_user, database_url):
-    user = make_user()
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit):
-        assert login(user.mobile, "Wrong-Password-99").status_code == 401
-    throttled = login(user.mobile, PASSWORD)  # even the right password now waits
-    assert throttled.status_code == 429
-    assert "Too many failed logins" in throttled.get_data(as_text=True)
-
-    # A second app object stands for another gunicorn process: it sees the same count.
-    from config import TestConfig
-    from marketplace import create_app
-
-    other_process = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
-    client = other_process.test_client()
-    with other_process.app_context():
-        from tests.conftest import csrf_from
-
-        token = csrf_from(client.get("/auth/login").get_data(as_text=True))
-        response = client.post(
-            "/auth/login",
-            data={"csrf_token": token, "identifier": user.mobile, "password": PASSWORD},
-        )
-        db.engine.dispose()
-    assert response.status_code == 429
-
-
-def test_throttling_is_per_account(app, login, make_user):
-    victim, bystander = make_user(), make_user()
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
-        login(victim.mobile, "Wrong-Password-99")
-    assert login(bystander.mobile, PASSWORD).status_code == 302
-
-
-def test_a_successful_login_clears_earlier_failures(app, login, make_user, client):
-    user = make_user()
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] - 1):
-        login(user.mobile, "Wrong-Password-99")
-    assert login(user.mobile, PASSWORD).status_code == 302
-    client.post("/auth/logout", data={"csrf_token": _token(client)})
-    login(user.mobile, "Wrong-Password-99")
-    assert login(user.mobile, PASSWORD).status_code == 302
-
-
 def test_login_does_not_redirect_to_other_sites(client, make_user, post_form):
     user = make_user()
     data = {"identifier": user.mobile, "password": PASSWORD}
