@@ -1,5 +1,6 @@
 # make run · make test · make lint   (see README.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
@@ -7,6 +8,7 @@ export FLASK_APP := wsgi.py
 .PHONY: run test lint format install install-dev db-upgrade seed clean translations extract-messages
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -43,7 +45,7 @@ seed: db-upgrade
 	$(BIN)/flask seed-demo --if-empty
 
 run: seed
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -73,6 +73,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     """PostgreSQL behind gunicorn; refuses to start without a real secret and database."""
 
+    PRODUCTION = True
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 1)
 

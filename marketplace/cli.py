@@ -1,7 +1,7 @@
 """Flask commands: flask seed-demo, flask create-user."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import or_, select
 
 from .errors import DomainError
@@ -13,10 +13,18 @@ from .models import Association, Role
 @click.option("--workers", default=2000, show_default=True, help="How many workers to create.")
 @click.option("--seed", default=2020, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
-def seed_demo_command(workers: int, seed: int, if_empty: bool) -> None:
+@click.option(
+    "--allow-production", is_flag=True, help="Seed even with production settings (demo only)."
+)
+def seed_demo_command(workers: int, seed: int, if_empty: bool, allow_production: bool) -> None:
     """Load deterministic demo data for Shaoxing."""
     from .demo.seed import DEMO_LOGINS, database_is_empty, seed_demo
 
+    if current_app.config.get("PRODUCTION") and not allow_production:
+        raise click.ClickException(
+            "Production settings: the demo data has an admin with a published password."
+            " Use --allow-production only for a demonstration server."
+        )
     if not database_is_empty():
         if if_empty:
             click.echo("The database already has data; not seeding.")

@@ -7,6 +7,7 @@ runs against exactly what production gets.
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -131,3 +132,19 @@ def login(post_form):
         return post_form("/auth/login", {"identifier": identifier, "password": password})
 
     return do_login
+
+
+def pytest_sessionstart(session):
+    """Compile the message catalogues if needed, so a bare `pytest` works like `make test`."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[1] / "marketplace" / "translations"
+    for po_path in root.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalogue)

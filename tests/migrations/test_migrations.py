@@ -49,6 +49,25 @@ def _schema_drift(connection) -> list:
     return compare_metadata(context, db.metadata)
 
 
+def _check_constraints_in_models() -> set[tuple[str, str]]:
+    return {
+        (table.name, str(constraint.name))
+        for table in db.metadata.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, sa.CheckConstraint)
+    }
+
+
+def _check_constraints_in_database(connection) -> set[tuple[str, str]]:
+    # Autogenerate does not compare CHECK constraints, so compare their names here.
+    inspector = sa.inspect(connection)
+    return {
+        (table, check["name"])
+        for table in inspector.get_table_names()
+        for check in inspector.get_check_constraints(table)
+    }
+
+
 def _table_names(connection) -> set[str]:
     return set(sa.inspect(connection).get_table_names())
 
@@ -61,6 +80,7 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         with db.engine.connect() as conn:
             assert _schema_drift(conn) == []
             assert {t.name for t in db.metadata.sorted_tables} <= _table_names(conn)
+            assert _check_constraints_in_database(conn) == _check_constraints_in_models()
         downgrade(revision="base")
         with db.engine.connect() as conn:
             assert _table_names(conn) <= {"alembic_version"}

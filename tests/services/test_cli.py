@@ -76,3 +76,10 @@ def test_a_moderator_needs_an_association_and_a_strong_password(app, make_associ
     )
     assert unknown.exit_code != 0 and "no association" in unknown.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_demo_data_is_refused_under_production_settings(app):
+    app.config["PRODUCTION"] = True
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--workers", "5"])
+    assert result.exit_code != 0 and "published password" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0

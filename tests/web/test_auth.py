@@ -257,3 +257,58 @@ def test_login_does_not_redirect_to_other_sites(client, make_user, post_form):
     data = {"identifier": user.mobile, "password": PASSWORD}
     response = post_form("/auth/login?next=//evil.example/x", data, page="/auth/login")
     assert response.location == "/account/"
+
+
+def test_logging_in_again_ends_the_earlier_session(app, client, login, make_user):
+    user = make_user()
+    login(user.mobile, PASSWORD)
+    first = _session_cookie(client)
+    login(user.mobile, PASSWORD)
+    replay = app.test_client()
+    replay.set_cookie("session", first)
+    assert replay.get("/account/").status_code == 302
+
+
+def test_an_idle_session_is_refused(app, client, login, make_user):
+    from datetime import timedelta
+
+    from marketplace.models import UserSession
+
+    user = make_user()
+    login(user.mobile, PASSWORD)
+    row = db.session.scalar(sa.select(UserSession))
+    row.last_seen_at -= timedelta(days=app.config["SESSION_IDLE_DAYS"], minutes=1)
+    db.session.commit()
+    assert client.get("/account/").status_code == 302
+
+
+def test_logins_logouts_and_failures_are_audited(client, login, make_user):
+    user = make_user()
+    login(user.mobile, "Wrong-Password-99")
+    login(user.mobile, PASSWORD)
+    client.post("/auth/logout", data={"csrf_token": _token(client)})
+    events = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.object_id).order_by(AuditEvent.id)
+    ).all()
+    assert [tuple(e) for e in events] == [
+        ("auth.login_failed", user.id),
+        ("auth.login", user.id),
+        ("auth.logout", user.id),
+    ]
+
+
+def test_a_missing_account_costs_a_full_password_check(monkeypatch, login, make_user):
+    """Unknown numbers take the same argon2 work, so timing reveals nothing."""
+    from marketplace.services import passwords
+
+    hashed = []
+
+    class RecordingHasher(type(passwords._hasher)):
+        def verify(self, hash, password):
+            hashed.append(hash)
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", RecordingHasher())
+    login("13700000009", "Not-The-Password-1")
+    login(make_user().mobile, "Not-The-Password-1")
+    assert len(hashed) == 2 and all(h.startswith("$argon2id$") for h in hashed)
