@@ -6,7 +6,15 @@ Services turn a refusal into an audit event and a Forbidden error (services/auth
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Factory, FactoryMember, MemberRole, MemberStatus, Role, User
+from .models import (
+    Factory,
+    FactoryMember,
+    MemberRole,
+    MemberStatus,
+    Role,
+    User,
+    VerificationStatus,
+)
 
 
 def is_admin(user: User | None) -> bool:
@@ -27,7 +35,12 @@ def active_membership(user: User | None, factory_id: int) -> FactoryMember | Non
 
 
 def can_act_for_factory(user: User | None, factory: Factory) -> bool:
-    """Factory staff act only for a factory that admitted them."""
+    """Factory staff act for a factory that admitted them, unless it is rejected or suspended.
+
+    A pending factory may act: its postings wait for the association's review.
+    """
+    if factory.verification_status in (VerificationStatus.REJECTED, VerificationStatus.SUSPENDED):
+        return False
     return active_membership(user, factory.id) is not None
 
 
