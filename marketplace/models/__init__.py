@@ -1,8 +1,18 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
 from .accounts import AttemptKind, AuthAttempt, Role, User, UserSession, UserStatus
-from .applications import PLACE_HOLDING_STATES, Application, ApplicationStatus, Assignment
+from .applications import (
+    PLACE_HOLDING_STATES,
+    Application,
+    ApplicationStatus,
+    Assignment,
+    Rating,
+    RatingDirection,
+)
 from .audit import AuditEvent
+from .lending import AgreementStatus, LendingAgreement, Payer
+from .moderation import Report, ReportCategory, ReportStatus, ReportTarget
+from .notifications import Notification
 from .organisations import (
     Association,
     District,
@@ -23,6 +33,7 @@ from .shifts import (
     ShiftStatus,
 )
 from .skills import CertificateType, Skill
+from .training import EnrolmentStatus, TrainingEnrolment, TrainingSession, TrainingStatus
 from .types import utcnow
 from .workers import (
     ALL_KINDS_MASK,
@@ -38,6 +49,7 @@ from .workers import (
 __all__ = [
     "ALL_KINDS_MASK",
     "PLACE_HOLDING_STATES",
+    "AgreementStatus",
     "Application",
     "ApplicationStatus",
     "Assignment",
@@ -48,12 +60,22 @@ __all__ = [
     "AvailabilityWindow",
     "CertificateType",
     "District",
+    "EnrolmentStatus",
     "Factory",
     "FactoryMember",
     "Industry",
+    "LendingAgreement",
     "MemberRole",
     "MemberStatus",
+    "Notification",
+    "Payer",
     "PickupPoint",
+    "Rating",
+    "RatingDirection",
+    "Report",
+    "ReportCategory",
+    "ReportStatus",
+    "ReportTarget",
     "Role",
     "Shift",
     "ShiftCertificate",
@@ -62,6 +84,9 @@ __all__ = [
     "ShiftStatus",
     "Site",
     "Skill",
+    "TrainingEnrolment",
+    "TrainingSession",
+    "TrainingStatus",
     "User",
     "UserSession",
     "UserStatus",

@@ -50,15 +50,25 @@ class Application(db.Model):
         str_enum(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED
     )
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     late_cancellation: Mapped[bool] = mapped_column(default=False)
+    # For idle employees: the agreement that lets them work this shift.
+    lending_agreement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lending_agreements.id", ondelete="RESTRICT"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     worker = relationship("WorkerProfile")
     shift = relationship("Shift")
     assignment = relationship("Assignment", back_populates="application", uselist=False)
+    lending_agreement = relationship("LendingAgreement")
 
 
 class Assignment(db.Model):
@@ -86,8 +96,41 @@ class Assignment(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
+    lending_agreement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lending_agreements.id", ondelete="RESTRICT"), index=True
+    )
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # e.g. recalled by the lender
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application = relationship("Application", back_populates="assignment")
+    lending_agreement = relationship("LendingAgreement")
+    ratings = relationship("Rating", back_populates="assignment")
     shift = relationship("Shift")
     worker = relationship("WorkerProfile")
+
+
+class RatingDirection(enum.StrEnum):
+    FACTORY_RATES_WORKER = "factory_rates_worker"
+    WORKER_RATES_FACTORY = "worker_rates_factory"
+
+
+class Rating(db.Model):
+    """After a shift, each side rates the other once: 1-5 and a comment."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        sa.UniqueConstraint("assignment_id", "direction"),
+        sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id", ondelete="CASCADE"))
+    direction: Mapped[RatingDirection] = mapped_column(
+        str_enum(RatingDirection, "rating_direction")
+    )
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    assignment = relationship("Assignment", back_populates="ratings")

@@ -77,6 +77,10 @@ class Factory(db.Model):
     """An employer, identified by its 18-character unified social credit code."""
 
     __tablename__ = "factories"
+    __table_args__ = (
+        sa.CheckConstraint("lending_cap IS NULL OR lending_cap >= 0", name="lending_cap_range"),
+        sa.CheckConstraint("lending_max_extra_days >= 0", name="lending_days_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -91,6 +95,11 @@ class Factory(db.Model):
         index=True,
     )
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The association's reason for the current status (rejection, suspension).
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Lending rules set by the factory as a lender of its idle staff.
+    lending_cap: Mapped[int | None]  # staff out at once; None = no cap
+    lending_max_extra_days: Mapped[int] = mapped_column(default=7, server_default=sa.text("7"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     association = relationship("Association", back_populates="factories")

@@ -66,9 +66,16 @@ class Shift(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_reason: Mapped[str | None] = mapped_column(sa.Text)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     factory = relationship("Factory")
     site = relationship("Site")
+    created_by = relationship("User", foreign_keys=[created_by_id])
     required_skills = relationship(
         "ShiftRequiredSkill", back_populates="shift", cascade="all, delete-orphan"
     )

@@ -61,6 +61,10 @@ class WorkerProfile(db.Model):
     )
     # Resident identity card number; validated, stored here only, shown masked.
     national_id: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    # Attendance record, kept by the attendance services; reliability derives from it.
+    shifts_completed: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    no_shows: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    late_cancellations: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
