@@ -3,17 +3,24 @@
 Services turn a refusal into an audit event and a Forbidden error (services/authz.py).
 """
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 
 from .extensions import db
 from .models import (
+    Application,
     Factory,
     FactoryMember,
+    LendingAgreement,
     MemberRole,
     MemberStatus,
+    Report,
     Role,
+    Shift,
+    TrainingEnrolment,
+    TrainingSession,
     User,
     VerificationStatus,
+    WorkerProfile,
 )
 
 
@@ -62,15 +69,33 @@ def moderates(user: User | None, association_id: int | None) -> bool:
     )
 
 
+def worker_association_ids(worker: WorkerProfile) -> set[int]:
+    """Associations responsible for a worker: lender's, where they applied, where they trained."""
+    lender = select(Factory.association_id).where(Factory.id == worker.lender_factory_id)
+    applied = (
+        select(Factory.association_id)
+        .join(Shift, Shift.factory_id == Factory.id)
+        .join(Application, Application.shift_id == Shift.id)
+        .where(Application.worker_id == worker.id)
+    )
+    trained = (
+        select(TrainingSession.association_id)
+        .join(TrainingEnrolment, TrainingEnrolment.session_id == TrainingSession.id)
+        .where(TrainingEnrolment.worker_id == worker.id)
+    )
+    return set(db.session.scalars(union(lender, applied, trained)))
+
+
 def user_association_ids(user: User) -> set[int]:
-    """The associations a non-staff user belongs to, through factories."""
+    """The associations a non-staff user belongs to, through factories or as a worker."""
     factory_ids = [m.factory_id for m in user.memberships if m.status == MemberStatus.ACTIVE]
-    if user.worker_profile is not None and user.worker_profile.lender_factory_id:
-        factory_ids.append(user.worker_profile.lender_factory_id)
-    if not factory_ids:
-        return set()
-    rows = db.session.scalars(select(Factory.association_id).where(Factory.id.in_(factory_ids)))
-    return set(rows)
+    found = set()
+    if factory_ids:
+        query = select(Factory.association_id).where(Factory.id.in_(factory_ids))
+        found |= set(db.session.scalars(query))
+    if user.worker_profile is not None:
+        found |= worker_association_ids(user.worker_profile)
+    return found
 
 
 def can_suspend_user(actor: User | None, target: User) -> bool:
@@ -82,3 +107,64 @@ def can_suspend_user(actor: User | None, target: User) -> bool:
     if target.role in (Role.ADMIN, Role.MODERATOR):
         return False
     return any(moderates(actor, a) for a in user_association_ids(target))
+
+
+def can_manage_shift(user: User | None, shift: Shift) -> bool:
+    """Staff of the shift's own factory post, edit, cancel and staff it."""
+    return can_act_for_factory(user, shift.factory)
+
+
+def can_moderate_factory(user: User | None, factory: Factory) -> bool:
+    return moderates(user, factory.association_id)
+
+
+def can_moderate_shift(user: User | None, shift: Shift) -> bool:
+    return moderates(user, shift.factory.association_id)
+
+
+def is_self(user: User | None, worker: WorkerProfile) -> bool:
+    """The user is this worker."""
+    return (
+        user is not None and user.worker_profile is not None and user.worker_profile.id == worker.id
+    )
+
+
+def can_moderate_worker(user: User | None, worker: WorkerProfile) -> bool:
+    """Admins, or moderators of an association the worker is tied to."""
+    if is_admin(user):
+        return True
+    return any(moderates(user, a) for a in worker_association_ids(worker))
+
+
+def can_handle_report(user: User | None, report: Report) -> bool:
+    return moderates(user, report.association_id)
+
+
+def can_act_as_lender(user: User | None, agreement: LendingAgreement) -> bool:
+    return can_act_for_factory(user, agreement.lender)
+
+
+def can_act_as_borrower(user: User | None, agreement: LendingAgreement) -> bool:
+    return can_act_for_factory(user, agreement.borrower)
+
+
+def can_view_agreement(user: User | None, agreement: LendingAgreement) -> bool:
+    """Both factories, the worker, and the moderators of either factory's association."""
+    return (
+        can_act_as_lender(user, agreement)
+        or can_act_as_borrower(user, agreement)
+        or is_self(user, agreement.worker)
+        or moderates(user, agreement.lender.association_id)
+        or moderates(user, agreement.borrower.association_id)
+    )
+
+
+def can_manage_training(user: User | None, session: TrainingSession) -> bool:
+    return moderates(user, session.association_id)
+
+
+def can_read_audit(user: User | None, association_id: int | None) -> bool:
+    """Moderators read their association's trail; admins everything (association None = all)."""
+    if association_id is None:
+        return is_admin(user)
+    return moderates(user, association_id)
