@@ -2,11 +2,19 @@
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from ..models import ApplicationStatus, ShiftStatus, WorkerKind, kinds_to_mask
-from .world import World
+from ..models import (
+    AgreementStatus,
+    ApplicationStatus,
+    Payer,
+    ShiftStatus,
+    WorkerKind,
+    kinds_to_mask,
+)
+from .world import SHANGHAI, World
 
 if TYPE_CHECKING:
     from .postings import ShiftPlan
@@ -33,7 +41,18 @@ class _Booking:
         self.world = world
         self.applications: list[dict] = []
         self.assignments: list[dict] = []
+        self.agreements: dict[tuple[int, int], dict] = {}  # (worker, borrower) -> row
         self.busy: dict[int, list[tuple[datetime, datetime]]] = {}
+
+    def agreement_for(self, plan: "ShiftPlan", worker_id: int) -> int | None:
+        """An idle employee works elsewhere only under an approved lending agreement."""
+        lender_id = self.world.workers.lender[worker_id - self.world.workers.first_id]
+        if lender_id is None:
+            return None
+        key = (worker_id, plan.factory.id)
+        if key not in self.agreements:
+            self.agreements[key] = _agreement_row(self.world, worker_id, lender_id, plan)
+        return self.agreements[key]["id"]
 
     def add(self, plan: "ShiftPlan", worker_id: int, status: ApplicationStatus) -> None:
         """One application; an accepted one also takes a place and becomes an assignment."""
@@ -51,6 +70,7 @@ class _Booking:
             "offer_expires_at": None,
             "cancel_reason": None,
             "late_cancellation": False,
+            "lending_agreement_id": self.agreement_for(plan, worker_id),
             "created_at": created,
             "updated_at": updated,
         }
@@ -68,6 +88,7 @@ class _Booking:
                     "application_id": app["id"],
                     "shift_id": row["id"],
                     "worker_id": worker_id,
+                    "lending_agreement_id": app["lending_agreement_id"],
                     "created_at": updated,
                 }
             )
@@ -85,8 +106,8 @@ class _Booking:
         return all(held.get(t) is not None and held[t] >= day for t in plan.certificate_ids)
 
 
-def book(world: World, plans: list["ShiftPlan"]) -> tuple[list[dict], list[dict]]:
-    """Application and assignment rows; sets each shift's accepted_count to match."""
+def book(world: World, plans: list["ShiftPlan"]) -> tuple[list[dict], list[dict], list[dict]]:
+    """Application, assignment and lending-agreement rows; counts each shift's places."""
     booking = _Booking(world)
     open_plans = [p for p in plans if p.row["status"] == ShiftStatus.OPEN]
     full_count = max(1, round(len(open_plans) * FULL_SHARE))
@@ -96,7 +117,34 @@ def book(world: World, plans: list["ShiftPlan"]) -> tuple[list[dict], list[dict]
             _fill(booking, plan)
         else:
             _some(booking, plan)
-    return booking.applications, booking.assignments
+    return booking.applications, booking.assignments, list(booking.agreements.values())
+
+
+# Demo agreements span the whole two-week demo window, settled at a typical rate.
+AGREEMENT_DAYS = 16
+SETTLEMENT_RATES = ("22.00", "25.00", "28.00", "30.00")
+
+
+def _agreement_row(world: World, worker_id: int, lender_id: int, plan: "ShiftPlan") -> dict:
+    starts_on = world.now.astimezone(SHANGHAI).date()
+    return {
+        "id": world.take_ids("lending_agreements", 1)[0],
+        "worker_id": worker_id,
+        "lender_factory_id": lender_id,
+        "borrower_factory_id": plan.factory.id,
+        "starts_on": starts_on,
+        "ends_on": starts_on + timedelta(days=AGREEMENT_DAYS),
+        "wage_payer": world.rng.choice((Payer.LENDER, Payer.BORROWER)),
+        "insurance_payer": Payer.LENDER,
+        "settlement_rate_cny": Decimal(world.rng.choice(SETTLEMENT_RATES)),
+        "status": AgreementStatus.APPROVED,
+        "note": "",
+        "requested_by_id": plan.factory.owner_user_id or None,
+        "decided_by_id": None,
+        "decided_at": world.now,
+        "decision_reason": None,
+        "created_at": world.now,
+    }
 
 
 def _fill(booking: _Booking, plan: "ShiftPlan") -> None:

@@ -10,6 +10,7 @@ from ..models import (
     Application,
     Assignment,
     Industry,
+    LendingAgreement,
     PickupPoint,
     Shift,
     ShiftCertificate,
@@ -61,7 +62,7 @@ class ShiftPlan:
 def shift_rows(world: World) -> Iterator[Batch]:
     """About 150 shifts, their requirements, pickup points, applications and assignments."""
     plans = [_plan_shift(world, index) for index in range(SHIFT_COUNT)]
-    apps, assignments = applications.book(world, plans)
+    apps, assignments, agreements = applications.book(world, plans)
     for plan in plans:
         # Written after booking: a shift that could not be filled had its headcount cut.
         plan.row["description"] = _description(plan)
@@ -84,6 +85,7 @@ def shift_rows(world: World) -> Iterator[Batch]:
         ],
     )
     yield PickupPoint, [row for p in plans for row in p.pickups]
+    yield LendingAgreement, agreements
     yield Application, apps
     yield Assignment, assignments
 

@@ -22,6 +22,7 @@ from ..models import (
     District,
     Factory,
     FactoryMember,
+    LendingAgreement,
     PickupPoint,
     Shift,
     ShiftCertificate,
@@ -64,6 +65,7 @@ ID_MODELS = (
     FactoryMember,
     WorkerProfile,
     Shift,
+    LendingAgreement,
     Application,
 )
 SEEDED_MODELS = (

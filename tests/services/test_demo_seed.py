@@ -217,3 +217,27 @@ def test_the_database_holds_exactly_the_generated_rows(seeded):
     assert stored_shifts == [
         (s["id"], s["starts_at"], s["hourly_pay_cny"], s["accepted_count"]) for s in planned[Shift]
     ]
+
+
+def test_lent_idle_employees_work_elsewhere_only_under_an_approved_agreement(seeded):
+    from zoneinfo import ZoneInfo
+
+    from marketplace.models import AgreementStatus, WorkerKind
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    checked = 0
+    for application in _all(Application):
+        worker = application.worker
+        if worker.kind != WorkerKind.IDLE_EMPLOYEE or application.status not in (
+            PLACE_HOLDING_STATES
+        ):
+            continue
+        agreement = application.lending_agreement
+        assert agreement is not None and agreement.status == AgreementStatus.APPROVED
+        assert agreement.worker_id == worker.id
+        assert agreement.lender_factory_id == worker.lender_factory_id
+        assert agreement.borrower_factory_id == application.shift.factory_id
+        assert agreement.covers(application.shift.starts_at.astimezone(shanghai).date())
+        assert application.assignment.lending_agreement_id == agreement.id
+        checked += 1
+    assert checked > 0
