@@ -42,9 +42,35 @@ def record_refusal(action: str, *, actor=None, obj=None) -> None:
         actor_id=getattr(actor, "id", None),
         object_type=obj.__tablename__ if obj is not None else None,
         object_id=getattr(obj, "id", None),
+        association_id=association_of(obj),
         ip_address=request.remote_addr if has_request_context() else None,
         details={},
     )
     with Session(db.engine) as session:
         session.add(event)
         session.commit()
+
+
+# Paths from an object to the association responsible for it, tried in order.
+_ASSOCIATION_PATHS = (
+    ("association_id",),
+    ("factory", "association_id"),
+    ("shift", "factory", "association_id"),
+    ("lender", "association_id"),
+    ("session", "association_id"),
+)
+
+
+def association_of(obj) -> int | None:
+    """The association whose moderators should see events about this object, if any."""
+    if obj is None:
+        return None
+    for path in _ASSOCIATION_PATHS:
+        value = obj
+        for attribute in path:
+            value = getattr(value, attribute, None)
+            if value is None:
+                break
+        if isinstance(value, int):
+            return value
+    return None

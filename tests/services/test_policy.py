@@ -53,3 +53,22 @@ def test_moderators_suspend_within_their_association_only(make_factory, make_use
     assert not policy.can_suspend_user(own_moderator, other_moderator)
     assert policy.can_suspend_user(admin, own_moderator)
     assert not policy.can_suspend_user(admin, admin)
+
+
+def test_a_refusal_is_recorded_where_the_target_association_can_read_it(make_shift, make_user):
+    import pytest
+    import sqlalchemy as sa
+
+    from marketplace.errors import Forbidden
+    from marketplace.models import AuditEvent
+    from marketplace.services import authz
+
+    shift = make_shift()
+    outsider = make_user(Role.FACTORY_STAFF)
+    with pytest.raises(Forbidden):
+        authz.require(policy.can_manage_shift(outsider, shift), outsider, "shift.update", shift)
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "denied.shift.update")
+    )
+    assert event.actor_id == outsider.id and event.object_id == shift.id
+    assert event.association_id == shift.factory.association_id
