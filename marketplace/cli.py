@@ -4,6 +4,8 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import or_, select
 
+from .cli_jobs import offers_cli
+from .cli_notifications import notifications_cli
 from .errors import DomainError
 from .extensions import db
 from .models import Association, Role
@@ -71,3 +73,5 @@ def create_user_command(role, association, name, mobile, email, password) -> Non
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(offers_cli)
+    app.cli.add_command(notifications_cli)

@@ -1,0 +1,248 @@
+"""Offers: the factory offers or rejects; the worker accepts, declines or withdraws; offers lapse.
+
+Offers hold no place: accepting takes one, and the database (triggers counting
+places plus a CHECK against the headcount) refuses the accept that would overbook.
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..models import Application, ApplicationStatus, Assignment, User, WorkerProfile, utcnow
+from . import eligibility
+from .applications import (
+    commit,
+    fill_from_waitlist,
+    offer_deadline,
+    record,
+    require_state,
+    staff_application,
+    tell_factory,
+    tell_worker,
+    transition,
+    worker_application,
+)
+
+S = ApplicationStatus
+MAX_OFFER_HOURS = 14 * 24
+REASON_MAX_LENGTH = 1000
+_UNDECIDED = (S.APPLIED, S.WAITLISTED, S.OFFERED)
+
+
+def _offer_hours(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        message = _l("Give the offer a deadline of more than 0 hours.")
+        raise Invalid(message, fields={"expires_in_hours": [message]})
+    if value > MAX_OFFER_HOURS:
+        message = _l("An offer may stay open for at most %(n)d hours.", n=MAX_OFFER_HOURS)
+        raise Invalid(message, fields={"expires_in_hours": [message]})
+    return float(value)
+
+
+def offer(actor: User, application_id: int, *, expires_in_hours=None) -> Application:
+    """Factory staff offer the worker a place, answerable until a deadline."""
+    application = staff_application(actor, application_id, "application.offer")
+    status = application.status.value
+    require_state(
+        application,
+        {S.APPLIED},
+        _l(
+            "Only an application waiting for a decision can be offered; this one is %(s)s.",
+            s=status,
+        ),
+    )
+    hours = _offer_hours(expires_in_hours)
+    shift, worker = application.shift, application.worker
+    eligibility.require_eligible(worker, shift, _l("This worker cannot take this shift now."))
+    now = utcnow()
+    deadline = offer_deadline(shift, now, hours)
+    transition(
+        application,
+        {S.APPLIED},
+        S.OFFERED,
+        offered_at=now,
+        offer_expires_at=deadline,
+        lending_agreement_id=eligibility.agreement_id_for(worker, shift),
+    )
+    record("application.offered", actor, application, offer_expires_at=deadline.isoformat())
+    tell_worker(application, "offer_made", expires_at=deadline)
+    commit(_l("This application changed a moment ago; reload the page and try again."))
+    return application
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        message = _l("Use at most %(n)d characters.", n=REASON_MAX_LENGTH)
+        raise Invalid(message, fields={"reason": [message]})
+    return reason
+
+
+def reject(actor: User, application_id: int, reason: str = "") -> Application:
+    """Factory staff turn an application down (also one on the waiting list or on offer)."""
+    application = staff_application(actor, application_id, "application.reject")
+    status = application.status.value
+    require_state(
+        application, _UNDECIDED, _l("This application is %(s)s; it cannot be rejected.", s=status)
+    )
+    reason = _reason(reason)
+    transition(application, _UNDECIDED, S.REJECTED, decided_at=utcnow())
+    record("application.rejected", actor, application, reason=reason)
+    tell_worker(application, "application_rejected", reason=reason)
+    fill_from_waitlist(application.shift)  # a rejected offer leaves its place to the list
+    commit(_l("This application changed a moment ago; reload the page and try again."))
+    return application
+
+
+def _expire(application: Application, now: datetime) -> bool:
+    """Mark one lapsed offer EXPIRED, tell the worker, pass the place on; commits."""
+    result = db.session.execute(
+        update(Application)
+        .where(
+            Application.id == application.id,
+            Application.status == S.OFFERED,
+            Application.offer_expires_at <= now,
+        )
+        .values(status=S.EXPIRED, decided_at=now, updated_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.expire(application)
+    record("application.expired", None, application)
+    tell_worker(application, "offer_expired")
+    fill_from_waitlist(application.shift)
+    db.session.commit()
+    return True
+
+
+def expire_offers(now: datetime | None = None) -> int:
+    """Expire every offer past its deadline (run by `flask offers expire`); how many expired."""
+    now = now or utcnow()
+    query = (
+        select(Application)
+        .where(Application.status == S.OFFERED, Application.offer_expires_at <= now)
+        .order_by(Application.offer_expires_at, Application.id)
+    )
+    # Each offer in its own transaction: one failure does not undo the others.
+    return sum(_expire(application, now) for application in db.session.scalars(query).all())
+
+
+def _take_place(application: Application, agreement_id: int | None, now: datetime) -> None:
+    # One conditional UPDATE: whichever accepts run at once, the triggers count them and the
+    # CHECK refuses the one that would overbook, so we never read-then-write the count.
+    statement = (
+        update(Application)
+        .where(
+            Application.id == application.id,
+            Application.status == S.OFFERED,
+            Application.offer_expires_at > now,
+        )
+        .values(
+            status=S.ACCEPTED, decided_at=now, updated_at=now, lending_agreement_id=agreement_id
+        )
+    )
+    try:
+        result = db.session.execute(statement, execution_options={"synchronize_session": False})
+    except IntegrityError:
+        db.session.rollback()
+        _waitlist_instead(application)
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_l("This offer is no longer open: it was answered or lapsed a moment ago."))
+    db.session.expire(application)
+
+
+def _waitlist_instead(application: Application) -> None:
+    transition(application, {S.OFFERED}, S.WAITLISTED)
+    record("application.waitlisted", application.worker.user, application, reason="full_on_accept")
+    db.session.commit()
+    raise Conflict(
+        _l(
+            "This shift filled up before you accepted. You are on its waiting list and will"
+            " get a new offer if a place frees."
+        )
+    )
+
+
+def accept(actor: User, application_id: int) -> Application:
+    """The worker accepts an open offer and takes a place, unless the shift is already full."""
+    application = worker_application(actor, application_id, "application.accept")
+    status = application.status.value
+    require_state(
+        application, {S.OFFERED}, _l("There is no offer to accept; this is %(s)s.", s=status)
+    )
+    now = utcnow()
+    if application.offer_expires_at <= now:
+        _expire(application, now)
+        raise Conflict(_l("This offer has expired; it can no longer be accepted."))
+    shift, worker = application.shift, application.worker
+    _lock_worker(worker)
+    eligibility.require_eligible(worker, shift)
+    _take_place(application, eligibility.agreement_id_for(worker, shift), now)
+    db.session.add(
+        Assignment(
+            application_id=application.id,
+            shift_id=application.shift_id,
+            worker_id=application.worker_id,
+            lending_agreement_id=application.lending_agreement_id,
+        )
+    )
+    record("application.accepted", actor, application)
+    tell_factory(application, "offer_accepted")
+    commit(_l("This offer was answered a moment ago; reload the page."))
+    return application
+
+
+def _lock_worker(worker: WorkerProfile) -> None:
+    """Serialise one worker's accepts, so two overlapping offers cannot both be taken.
+
+    A write takes PostgreSQL's row lock (and SQLite's write lock); the eligibility
+    check that follows then sees any place this worker took a moment ago.
+    """
+    db.session.execute(
+        update(WorkerProfile).where(WorkerProfile.id == worker.id).values(updated_at=utcnow())
+    )
+
+
+def decline(actor: User, application_id: int) -> Application:
+    """The worker declines an offer; the place goes to the waiting list."""
+    application = worker_application(actor, application_id, "application.decline")
+    status = application.status.value
+    require_state(
+        application, {S.OFFERED}, _l("There is no offer to decline; this is %(s)s.", s=status)
+    )
+    transition(application, {S.OFFERED}, S.DECLINED, decided_at=utcnow())
+    record("application.declined", actor, application)
+    tell_factory(application, "offer_declined")
+    fill_from_waitlist(application.shift)
+    commit(_l("This offer was answered a moment ago; reload the page."))
+    return application
+
+
+def withdraw(actor: User, application_id: int) -> Application:
+    """The worker withdraws an application that holds no place yet."""
+    application = worker_application(actor, application_id, "application.withdraw")
+    status = application.status.value
+    require_state(
+        application,
+        _UNDECIDED,
+        _l(
+            "This application is %(s)s; only one without a place can be withdrawn"
+            " (cancel a place you accepted instead).",
+            s=status,
+        ),
+    )
+    transition(application, _UNDECIDED, S.WITHDRAWN, decided_at=utcnow())
+    record("application.withdrawn", actor, application)
+    tell_factory(application, "application_withdrawn")
+    fill_from_waitlist(application.shift)
+    commit(_l("This application changed a moment ago; reload the page and try again."))
+    return application

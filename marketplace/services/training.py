@@ -1,0 +1,251 @@
+"""Quick training: an association publishes a session, workers enrol, the association completes it.
+
+Completion and what it grants are in training_grants.py.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import policy
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..models import (
+    Association,
+    CertificateType,
+    EnrolmentStatus,
+    Role,
+    Skill,
+    TrainingEnrolment,
+    TrainingSession,
+    TrainingStatus,
+    User,
+    utcnow,
+)
+from . import audit, authz
+from .notifications import notify_many
+
+
+@dataclass
+class TrainingInput:
+    """A new session: exactly one of skill (with the level it grants) or certificate type."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    skill_id: int | None = None
+    level_granted: int | None = None
+    certificate_type_id: int | None = None
+    location: str = ""
+
+
+def publish_training(actor: User, association_id: int, data: TrainingInput) -> TrainingSession:
+    """A moderator of the association publishes a session that workers can enrol in."""
+    association = db.session.get(Association, association_id)
+    if association is None:
+        raise NotFound(_l("No such association."))
+    authz.require(policy.moderates(actor, association.id), actor, "training.publish", association)
+    errors: dict = {}
+    _check_text(data, errors)
+    _check_grant(data, errors)
+    _check_times(data, errors)
+    if not isinstance(data.capacity, int) or data.capacity < 1:
+        errors["capacity"] = [_l("Enter how many people can take part: 1 or more.")]
+    if errors:
+        raise Invalid(_l("Please correct the marked fields."), fields=errors)
+    session = TrainingSession(
+        association_id=association.id,
+        title=data.title.strip(),
+        location=(data.location or "").strip(),
+        skill_id=data.skill_id,
+        level_granted=data.level_granted if data.skill_id is not None else None,
+        certificate_type_id=data.certificate_type_id,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        capacity=data.capacity,
+        created_by_id=actor.id,
+    )
+    db.session.add(session)
+    audit.record("training.published", actor=actor, obj=session, association_id=association.id)
+    return commit(session)
+
+
+def _check_text(data: TrainingInput, errors: dict) -> None:
+    if not (data.title or "").strip():
+        errors["title"] = [_l("Enter a title.")]
+    elif len(data.title.strip()) > 120:
+        errors["title"] = [_l("Use at most 120 characters.")]
+    if len((data.location or "").strip()) > 255:
+        errors["location"] = [_l("Use at most 255 characters.")]
+
+
+def _check_grant(data: TrainingInput, errors: dict) -> None:
+    if (data.skill_id is None) == (data.certificate_type_id is None):
+        errors["skill_id"] = [_l("Choose either a skill or a certificate, not both.")]
+        return
+    if data.skill_id is not None:
+        if db.session.get(Skill, data.skill_id) is None:
+            errors["skill_id"] = [_l("Choose a skill.")]
+        if not isinstance(data.level_granted, int) or not 1 <= data.level_granted <= 5:
+            errors["level_granted"] = [_l("Choose the level granted, from 1 to 5.")]
+    elif db.session.get(CertificateType, data.certificate_type_id) is None:
+        errors["certificate_type_id"] = [_l("Choose a certificate.")]
+
+
+def _check_times(data: TrainingInput, errors: dict) -> None:
+    moments = (data.starts_at, data.ends_at)
+    if not all(isinstance(m, datetime) and m.tzinfo is not None for m in moments):
+        errors["starts_at"] = [_l("Enter when the session starts and ends.")]
+        return
+    if data.starts_at <= utcnow():
+        errors["starts_at"] = [_l("The session must start in the future.")]
+    if data.ends_at <= data.starts_at:
+        errors["ends_at"] = [_l("The session must end after it starts.")]
+
+
+def cancel_training(actor: User, session_id: int, reason: str) -> TrainingSession:
+    """The association calls a session off; everyone enrolled is told why."""
+    session = load_session(session_id)
+    authz.require(policy.can_manage_training(actor, session), actor, "training.cancel", session)
+    require_published(session)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_l("Give a reason."), fields={"reason": [_l("Give a reason.")]})
+    session.status = TrainingStatus.CANCELLED
+    audit.record(
+        "training.cancelled",
+        actor=actor,
+        obj=session,
+        association_id=session.association_id,
+        reason=reason,
+    )
+    enrolled = [
+        e.worker.user_id for e in session.enrolments if e.status == EnrolmentStatus.ENROLLED
+    ]
+    notify_many(enrolled, "training_cancelled", obj=session, title=session.title, reason=reason)
+    return commit(session)
+
+
+def enrol(actor: User, session_id: int) -> TrainingEnrolment:
+    """A worker takes a place in a published session that has not started and is not full."""
+    session = load_session(session_id)
+    worker = _own_profile(actor, session, "training.enrol")
+    require_published(session)
+    if session.starts_at <= utcnow():
+        raise Conflict(_l("This session has already started; enrolment is closed."))
+    enrolment = _enrolment(session.id, worker.id)
+    if enrolment is not None and enrolment.status == EnrolmentStatus.ENROLLED:
+        raise Conflict(_l("You are already enrolled in this session."))
+    if enrolment is not None and enrolment.status != EnrolmentStatus.WITHDRAWN:
+        raise Conflict(_l("You have already taken this session."))
+    _take_place(session)
+    if enrolment is None:
+        enrolment = TrainingEnrolment(session_id=session.id, worker_id=worker.id)
+        db.session.add(enrolment)
+    enrolment.status = EnrolmentStatus.ENROLLED  # a withdrawn enrolment is reused
+    enrolment.completed_at = None
+    audit.record(
+        "training.enrolled",
+        actor=actor,
+        obj=session,
+        association_id=session.association_id,
+        worker_id=worker.id,
+    )
+    return commit(enrolment)
+
+
+def _take_place(session: TrainingSession) -> None:
+    # One conditional UPDATE: concurrent enrolments queue on the row, and the
+    # last place goes to exactly one of them; the CHECK backs this up.
+    result = db.session.execute(
+        update(TrainingSession)
+        .where(
+            TrainingSession.id == session.id,
+            TrainingSession.status == TrainingStatus.PUBLISHED,
+            TrainingSession.enrolled_count < TrainingSession.capacity,
+        )
+        .values(enrolled_count=TrainingSession.enrolled_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(session, ["enrolled_count", "status"])
+    if result.rowcount != 1:
+        raise Conflict(_l("This session is full."))
+
+
+def withdraw_enrolment(actor: User, session_id: int) -> TrainingEnrolment:
+    """A worker gives up their place in a session that has not been completed or cancelled."""
+    session = load_session(session_id)
+    worker = _own_profile(actor, session, "training.withdraw")
+    require_published(session)
+    enrolment = _enrolment(session.id, worker.id)
+    if enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
+        raise Conflict(_l("You are not enrolled in this session."))
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    db.session.execute(
+        update(TrainingSession)
+        .where(TrainingSession.id == session.id, TrainingSession.enrolled_count > 0)
+        .values(enrolled_count=TrainingSession.enrolled_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(session, ["enrolled_count"])
+    audit.record(
+        "training.withdrawn",
+        actor=actor,
+        obj=session,
+        association_id=session.association_id,
+        worker_id=worker.id,
+    )
+    return commit(enrolment)
+
+
+def _is_worker(actor: User | None) -> bool:
+    # Only workers with a profile enrol; policy has no predicate for "is a worker".
+    return actor is not None and actor.role == Role.WORKER and actor.worker_profile is not None
+
+
+def _own_profile(actor: User, session: TrainingSession, action: str):
+    authz.require(_is_worker(actor), actor, action, session)
+    return actor.worker_profile
+
+
+def _enrolment(session_id: int, worker_id: int) -> TrainingEnrolment | None:
+    return db.session.scalar(
+        select(TrainingEnrolment).where(
+            TrainingEnrolment.session_id == session_id, TrainingEnrolment.worker_id == worker_id
+        )
+    )
+
+
+def load_session(session_id: int) -> TrainingSession:
+    """The session, or NotFound."""
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        raise NotFound(_l("No such training session."))
+    return session
+
+
+def require_published(session: TrainingSession) -> None:
+    """Conflict unless the session is still published (not cancelled or closed)."""
+    if session.status != TrainingStatus.PUBLISHED:
+        raise Conflict(
+            _l(
+                "This session is %(status)s; only a published session can change.",
+                status=session.status.value,
+            )
+        )
+
+
+def commit(obj):
+    """Commit the caller's change; a concurrent clash becomes a Conflict."""
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(
+            _l("Someone changed this session at the same moment. Please reload and try again.")
+        ) from exc
+    return obj

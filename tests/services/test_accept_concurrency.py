@@ -1,0 +1,152 @@
+"""Accepting is safe under concurrency: 50 workers accept 5 places at once, exactly 5 get one.
+
+Each accept runs in its own thread with its own app context, hence its own session and
+its own database connection (no pool: every session opens a fresh one), released together
+by a barrier so the transactions really overlap. Run on PostgreSQL in CI (.ci/run).
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from config import TestConfig
+from marketplace import create_app
+from marketplace.errors import Conflict
+from marketplace.extensions import db
+from marketplace.models import Application, ApplicationStatus, Assignment, Shift, User, utcnow
+from marketplace.services import offers
+
+WORKERS = 50
+PLACES = 5
+
+
+def _offers(make_worker, shift) -> list[tuple[int, int]]:
+    """(user id, application id) of WORKERS different workers, each holding an offer."""
+    pairs = []
+    for _ in range(WORKERS):
+        worker = make_worker()
+        application = Application(
+            worker_id=worker.id,
+            shift_id=shift.id,
+            status=ApplicationStatus.OFFERED,
+            offered_at=utcnow(),
+            offer_expires_at=utcnow() + timedelta(hours=2),
+        )
+        db.session.add(application)
+        db.session.flush()
+        pairs.append((worker.user_id, application.id))
+    db.session.commit()
+    return pairs
+
+
+def _race(database_url: str, pairs) -> list[str]:
+    racing = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"poolclass": NullPool},
+    )
+    barrier = threading.Barrier(len(pairs))
+
+    def accept(pair) -> str:
+        user_id, application_id = pair
+        with racing.app_context():
+            user = db.session.get(User, user_id)
+            assert user.worker_profile is not None  # loaded before the start
+            barrier.wait(timeout=60)
+            try:
+                offers.accept(user, application_id)
+            except Conflict:
+                return "conflict"
+            except Exception as exc:  # any other outcome fails the test, by name
+                return repr(exc)
+            return "accepted"
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(pairs)) as pool:
+            return list(pool.map(accept, pairs))
+    finally:
+        with racing.app_context():
+            db.engine.dispose()
+
+
+def test_fifty_concurrent_accepts_fill_exactly_five_places(
+    app, database_url, make_worker, make_shift
+):
+    shift = make_shift(headcount=PLACES)
+    outcomes = _race(database_url, _offers(make_worker, shift))
+
+    assert outcomes.count("accepted") == PLACES, outcomes
+    assert outcomes.count("conflict") == WORKERS - PLACES, outcomes
+    db.session.expire_all()
+    statuses = db.session.scalars(
+        sa.select(Application.status).where(Application.shift_id == shift.id)
+    ).all()
+    assert statuses.count(ApplicationStatus.ACCEPTED) == PLACES
+    # Everyone who lost the race waits on the list rather than losing the chance.
+    assert statuses.count(ApplicationStatus.WAITLISTED) == WORKERS - PLACES
+    assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == PLACES
+    assert db.session.get(Shift, shift.id).accepted_count == PLACES
+
+
+def test_one_worker_cannot_take_two_overlapping_places_at_once(app, make_worker, make_shift):
+    """Two overlapping offers accepted at the same moment: exactly one place is taken."""
+    import threading
+
+    import sqlalchemy as sa
+
+    from config import TestConfig
+    from marketplace import create_app
+    from marketplace.errors import DomainError
+    from marketplace.extensions import db
+    from marketplace.models import Application, ApplicationStatus, User, utcnow
+    from marketplace.services import offers
+
+    worker = make_worker()
+    user_id = worker.user_id
+    first, second = make_shift(starts_in_hours=48), make_shift(starts_in_hours=50)
+    ids = []
+    for shift in (first, second):
+        application = Application(
+            worker_id=worker.id,
+            shift_id=shift.id,
+            status=ApplicationStatus.OFFERED,
+            offered_at=utcnow(),
+            offer_expires_at=utcnow() + __import__("datetime").timedelta(hours=12),
+        )
+        db.session.add(application)
+        db.session.commit()
+        ids.append(application.id)
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def accept(application_id):
+        other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+        with other.app_context():
+            actor = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                offers.accept(actor, application_id)
+                outcomes.append("accepted")
+            except DomainError:
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    held = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.worker_id == worker.id, Application.status == ApplicationStatus.ACCEPTED
+        )
+    )
+    assert sorted(outcomes) == ["accepted", "refused"] and held == 1
