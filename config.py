@@ -56,6 +56,19 @@ class Config:
     SESSION_IDLE_DAYS = _env_int("SESSION_IDLE_DAYS", 14)
 
     SHIFTS_PER_PAGE = 20
+    # How long a worker has to answer an offer (never past the shift's start).
+    OFFER_TTL_HOURS = _env_int("OFFER_TTL_HOURS", 24)
+    # The longest lending agreement a borrower may request.
+    LENDING_MAX_DAYS = _env_int("LENDING_MAX_DAYS", 90)
+
+    # E-mail for notifications: sent through SMTP when MAIL_SERVER is set, else logged.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "marketplace@localhost")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 30)
 
 
 class TestConfig(Config):
@@ -68,6 +81,7 @@ class TestConfig(Config):
     # CSRF stays on in tests: the tests post the token like a browser does.
     WTF_CSRF_ENABLED = True
     CLI_LOCALE = "en"
+    MAIL_SERVER = None  # tests start their own SMTP server when they need one
 
 
 class ProductionConfig(Config):

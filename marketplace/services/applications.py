@@ -176,7 +176,7 @@ def promote_from_waitlist(shift: Shift) -> Application | None:
         association_id=shift.factory.association_id,
         offer_expires_at=application.offer_expires_at.isoformat(),
     )
-    tell_worker(application, "offer_made", expires_at=application.offer_expires_at)
+    tell_worker(application, "waitlist_promoted", expires_at=application.offer_expires_at)
     return application
 
 

@@ -317,7 +317,7 @@ def test_promotion_offers_the_place_to_the_earliest_on_the_list(make_worker, mak
     assert promoted.id == earlier.id and promoted.status == S.OFFERED
     expected = utcnow() + timedelta(hours=24)
     assert abs((promoted.offer_expires_at - expected).total_seconds()) < 60
-    assert notified(earlier.worker.user_id, "offer_made") == 1
+    assert notified(earlier.worker.user_id, "waitlist_promoted") == 1
     assert db.session.get(Application, later.id).status == S.WAITLISTED
     # The place is on offer now: a second call promotes nobody.
     assert applications.promote_from_waitlist(shift) is None

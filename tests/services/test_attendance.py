@@ -158,7 +158,7 @@ def test_a_cancelled_place_goes_to_the_first_on_the_waiting_list(make_worker, ma
 
     attendance.cancel(first.user, application.id, "临时有事")
     assert status_of(waiting) == S.OFFERED
-    assert notified(second.user_id, "offer_made") == 1
+    assert notified(second.user_id, "waitlist_promoted") == 1
     offers.accept(second.user, waiting.id)
     assert db.session.get(Shift, shift.id).accepted_count == 1
 

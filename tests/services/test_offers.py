@@ -215,7 +215,7 @@ def test_declining_passes_the_place_down_the_waiting_list(make_worker, make_shif
     assert offers.decline(offered.worker.user, offered.id).status == S.DECLINED
     assert notified(staff(shift).id, "offer_declined") == 1
     assert status_of(waiting) == S.OFFERED
-    assert notified(waiting.worker.user_id, "offer_made") == 1
+    assert notified(waiting.worker.user_id, "waitlist_promoted") == 1
 
 
 @pytest.mark.parametrize("status", [S.APPLIED, S.WAITLISTED, S.OFFERED])
