@@ -21,7 +21,7 @@ from ..models import (
     WorkerKind,
     WorkerProfile,
 )
-from . import audit, authz, sessions, throttle
+from . import audit, authz, closing, sessions, throttle
 from .passwords import hash_password, password_problems
 
 
@@ -183,6 +183,9 @@ def suspend_user(actor: User, user: User, reason: str) -> User:
         raise Conflict(_l("This account is already suspended."))
     user.status = UserStatus.SUSPENDED
     sessions.revoke_all(user)
+    if user.worker_profile is not None:
+        # A suspended worker must not keep places others could fill, nor be offered new ones.
+        closing.release_worker(actor, user.worker_profile, reason)
     audit.record(
         "account.suspended",
         actor=actor,

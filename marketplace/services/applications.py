@@ -22,15 +22,16 @@ from ..models import (
 from . import audit, authz, eligibility, notifications
 
 DEFAULT_OFFER_TTL_HOURS = 24
+_UNPUBLISHED = frozenset({ShiftStatus.DRAFT, ShiftStatus.PENDING_REVIEW, ShiftStatus.REJECTED})
 NOTE_MAX_LENGTH = 1000
 
-# A worker may apply again after an application ended in one of these states.
+# A worker may apply again after an application ended in one of these states (not after
+# a rejection: the factory said no to this worker for this shift).
 REUSABLE_STATES = frozenset(
     {
         ApplicationStatus.WITHDRAWN,
         ApplicationStatus.DECLINED,
         ApplicationStatus.EXPIRED,
-        ApplicationStatus.REJECTED,
     }
 )
 
@@ -156,15 +157,7 @@ def promote_from_waitlist(shift: Shift) -> Application | None:
         return None
     if shift.accepted_count + live_offer_count(shift.id, now) >= shift.headcount:
         return None
-    query = (
-        select(Application)
-        .where(Application.shift_id == shift.id, Application.status == ApplicationStatus.WAITLISTED)
-        .order_by(Application.created_at, Application.id)
-        .limit(1)
-        # Two places freeing at once promote two different workers, not one twice.
-        .with_for_update(skip_locked=True)
-    )
-    application = db.session.scalar(query)
+    application = _first_eligible_waiting(shift, now)
     if application is None:
         return None
     application.status = ApplicationStatus.OFFERED
@@ -178,6 +171,31 @@ def promote_from_waitlist(shift: Shift) -> Application | None:
     )
     tell_worker(application, "waitlist_promoted", expires_at=application.offer_expires_at)
     return application
+
+
+def _first_eligible_waiting(shift: Shift, now: datetime) -> Application | None:
+    """The earliest waiting worker who can still take the shift (suspended, overlapping,
+    expired certificate or recalled agreement: passed over, so the place is not blocked)."""
+    query = (
+        select(Application)
+        .where(Application.shift_id == shift.id, Application.status == ApplicationStatus.WAITLISTED)
+        .order_by(Application.created_at, Application.id)
+        # Two places freeing at once promote two different workers, not one twice.
+        .with_for_update(skip_locked=True)
+    )
+    for application in db.session.scalars(query):
+        if not eligibility.failed_conditions(application.worker, shift, now=now):
+            return application
+    return None
+
+
+def lock_shift(shift_id: int) -> None:
+    """Row-lock the shift before its applications (PostgreSQL; SQLite serialises writers).
+
+    Every path that changes places takes the shift first, then applications, the order
+    the counting trigger and cancel_shift use: no two transactions wait on each other.
+    """
+    db.session.execute(select(Shift.id).where(Shift.id == shift_id).with_for_update(key_share=True))
 
 
 def fill_from_waitlist(shift: Shift) -> int:
@@ -219,8 +237,8 @@ def _reset(application: Application, now: datetime) -> None:
 def apply(actor: User, shift_id: int, note: str = "") -> Application:
     """The worker applies; a full shift puts them on its waiting list."""
     shift = db.session.get(Shift, shift_id)
-    if shift is None:
-        raise NotFound(_l("No such shift."))
+    if shift is None or shift.status in _UNPUBLISHED:
+        raise NotFound(_l("No such shift."))  # drafts and unapproved shifts are not public
     worker = _own_worker(actor, shift)
     application = _existing(worker, shift)
     note = (note or "").strip()
@@ -247,6 +265,8 @@ def apply(actor: User, shift_id: int, note: str = "") -> Application:
         shift_id=shift.id,
     )
     tell_factory(application, "application_received", waitlisted=full)
+    if full:
+        fill_from_waitlist(shift)  # a place may have freed since we looked
     commit(_l("You applied for this shift a moment ago."))
     return application
 

@@ -25,6 +25,7 @@ from .applications import (
     fill_from_waitlist,
     flush,
     load_application,
+    lock_shift,
     record,
     require_state,
     staff_application,
@@ -99,6 +100,7 @@ def cancel(actor: User, application_id: int, reason: str) -> Application:
     reason = _text(reason, "reason", required=True)
     late = by_worker and shift.starts_at - now < timedelta(hours=LATE_CANCELLATION_HOURS)
     held_place = application.status == S.ACCEPTED
+    lock_shift(shift.id)
     transition(
         application,
         states,
@@ -168,6 +170,9 @@ def check_in(actor: User, application_id: int, at: datetime | None = None) -> Ap
         raise Conflict(
             _l("Check-in opens %(n)d hours before the shift starts.", n=CHECK_IN_OPENS_HOURS)
         )
+    if at >= application.shift.ends_at:
+        # Arriving after the end would record hours outside the shift: mark a no-show instead.
+        raise Conflict(_l("This shift has ended; check-in is no longer possible."))
     transition(application, {S.ACCEPTED}, S.IN_PROGRESS)
     _assignment(application).checked_in_at = at
     record("application.checked_in", actor, application, at=at.isoformat())

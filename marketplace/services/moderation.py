@@ -145,7 +145,8 @@ def _close_factory_shifts(actor: User, factory: Factory, reason: str, because: s
     )
     shifts = db.session.scalars(query).all()
     for shift in shifts:
-        close_shift(actor, shift, reason, because=because)
+        # Workers already on site are checked out now: the factory's staff no longer can.
+        close_shift(actor, shift, reason, because=because, finish_started=True)
     return len(shifts)
 
 

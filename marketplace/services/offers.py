@@ -17,6 +17,7 @@ from . import eligibility
 from .applications import (
     commit,
     fill_from_waitlist,
+    lock_shift,
     offer_deadline,
     record,
     require_state,
@@ -45,13 +46,17 @@ def _offer_hours(value) -> float | None:
     return float(value)
 
 
+# Staff may also offer to someone on the waiting list, e.g. after raising the headcount.
+_OFFERABLE = frozenset({S.APPLIED, S.WAITLISTED})
+
+
 def offer(actor: User, application_id: int, *, expires_in_hours=None) -> Application:
     """Factory staff offer the worker a place, answerable until a deadline."""
     application = staff_application(actor, application_id, "application.offer")
     status = application.status.value
     require_state(
         application,
-        {S.APPLIED},
+        _OFFERABLE,
         _l(
             "Only an application waiting for a decision can be offered; this one is %(s)s.",
             s=status,
@@ -64,7 +69,7 @@ def offer(actor: User, application_id: int, *, expires_in_hours=None) -> Applica
     deadline = offer_deadline(shift, now, hours)
     transition(
         application,
-        {S.APPLIED},
+        _OFFERABLE,
         S.OFFERED,
         offered_at=now,
         offer_expires_at=deadline,
@@ -184,6 +189,7 @@ def accept(actor: User, application_id: int) -> Application:
         _expire(application, now)
         raise Conflict(_l("This offer has expired; it can no longer be accepted."))
     shift, worker = application.shift, application.worker
+    lock_shift(shift.id)
     _lock_worker(worker)
     eligibility.require_eligible(worker, shift)
     _take_place(application, eligibility.agreement_id_for(worker, shift), now)

@@ -27,17 +27,12 @@ from ..models import (
     mask_to_kinds,
     utcnow,
 )
-from . import audit, authz, notifications
+from . import audit, authz, eligibility, notifications
+from .applications import fill_from_waitlist
+from .closing import close_shift
 from .shifts import ShiftInput, fill_shift, shift_requirements, validate_shift_input
 
 EDITABLE = frozenset({ShiftStatus.DRAFT, ShiftStatus.PENDING_REVIEW, ShiftStatus.OPEN})
-# Applications still in play: closing a shift cancels these (accepted ones free their place).
-LIVE_STATES = (
-    ApplicationStatus.APPLIED,
-    ApplicationStatus.WAITLISTED,
-    ApplicationStatus.OFFERED,
-    ApplicationStatus.ACCEPTED,
-)
 MAX_REASON = 2000
 # Moving these changes where or when the workers holding a place must turn up.
 MOVING_FIELDS = frozenset({"starts_at", "ends_at", "site_id"})
@@ -128,9 +123,53 @@ def update_shift(actor: User, shift_id: int, data: ShiftInput) -> Shift:
     with committing(_l("Workers took places meanwhile: check the headcount and save again.")):
         fill_shift(shift, data)
         changes = _changes(before, _snapshot(shift))
+        if MOVING_FIELDS & changes.keys():
+            _refuse_if_places_break(shift)
         if changes:
             _record_update(actor, shift, changes)
+        if shift.status == ShiftStatus.OPEN:
+            _cap_offer_deadlines(shift)
+            fill_from_waitlist(shift)  # a raised headcount offers the new places at once
     return shift
+
+
+def _refuse_if_places_break(shift: Shift) -> None:
+    """Refuse a move that would leave someone holding a place they could not take now.
+
+    (Overlap with another place, an agreement or a certificate not covering the new dates.)
+    """
+    query = select(Application).where(
+        Application.shift_id == shift.id,
+        Application.status.in_((ApplicationStatus.ACCEPTED, ApplicationStatus.OFFERED)),
+    )
+    broken = [
+        application.worker.user.name
+        for application in db.session.scalars(query).all()
+        if eligibility.failed_conditions(application.worker, shift)
+    ]
+    if broken:
+        db.session.rollback()
+        raise Conflict(
+            _l(
+                "Moving the shift would break the places of: %(names)s. Cancel their places"
+                " first, or keep the times and site.",
+                names="、".join(sorted(broken)),
+            )
+        )
+
+
+def _cap_offer_deadlines(shift: Shift) -> None:
+    # An offer must be answered before the shift starts, also after the start moved earlier.
+    db.session.execute(
+        update(Application)
+        .where(
+            Application.shift_id == shift.id,
+            Application.status == ApplicationStatus.OFFERED,
+            Application.offer_expires_at > shift.starts_at,
+        )
+        .values(offer_expires_at=shift.starts_at)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def _record_update(actor: User, shift: Shift, changes: dict) -> None:
@@ -252,43 +291,3 @@ def cancel_shift(actor: User, shift_id: int, reason: str) -> Shift:
     with committing(_l("The shift changed meanwhile; please try again.")):
         close_shift(actor, shift, reason)
     return shift
-
-
-def close_shift(actor: User, shift: Shift, reason: str, **details) -> list[int]:
-    """Cancel the shift and its live applications, tell the workers; their user ids.
-
-    Shared by cancellation and a factory's suspension; the caller commits.
-    """
-    shift.status = ShiftStatus.CANCELLED
-    shift.cancel_reason = reason
-    user_ids = _cancel_live_applications(shift, actor, reason)
-    audit.record(
-        "shift.cancelled",
-        actor=actor,
-        obj=shift,
-        association_id=shift.factory.association_id,
-        reason=reason,
-        applications_cancelled=len(user_ids),
-        **details,
-    )
-    notifications.notify_many(
-        user_ids, "shift_cancelled", obj=shift, title=shift.title, reason=reason
-    )
-    return user_ids
-
-
-def _cancel_live_applications(shift: Shift, actor: User, reason: str) -> list[int]:
-    # One conditional UPDATE: an application another transition moves meanwhile
-    # is either cancelled here or left to the transition that got there first.
-    result = db.session.execute(
-        update(Application)
-        .where(Application.shift_id == shift.id, Application.status.in_(LIVE_STATES))
-        .values(status=ApplicationStatus.CANCELLED, cancelled_by_id=actor.id, cancel_reason=reason)
-        .returning(Application.worker_id)
-        .execution_options(synchronize_session="fetch")
-    )
-    worker_ids = list(result.scalars())
-    if not worker_ids:
-        return []
-    query = select(WorkerProfile.user_id).where(WorkerProfile.id.in_(worker_ids))
-    return sorted(db.session.scalars(query))

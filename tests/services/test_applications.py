@@ -30,7 +30,7 @@ from marketplace.models import (
     kinds_to_mask,
     utcnow,
 )
-from marketplace.services import applications
+from marketplace.services import applications, offers
 from marketplace.services.eligibility import local_date
 
 S = ApplicationStatus
@@ -212,11 +212,11 @@ def test_skills_at_the_minimum_level_are_enough(make_worker, make_shift, loom):
 
 def test_a_shift_that_is_not_open_or_has_started_is_refused(make_worker, make_shift):
     worker = make_worker()
-    pending = make_shift(status=ShiftStatus.PENDING_REVIEW)
     started = make_shift(starts_in_hours=-1)
+    cancelled = make_shift(status=ShiftStatus.CANCELLED)
     with pytest.raises(Invalid) as refused:
-        applications.apply(worker.user, pending.id)
-    assert messages(refused) == ["This shift is not open for applications (it is pending_review)."]
+        applications.apply(worker.user, cancelled.id)
+    assert messages(refused) == ["This shift is not open for applications (it is cancelled)."]
     with pytest.raises(Invalid) as refused:
         applications.apply(worker.user, started.id)
     assert messages(refused) == ["This shift has already started."]
@@ -385,3 +385,71 @@ def test_local_date_is_shanghai():
     from datetime import UTC, datetime
 
     assert local_date(datetime(2020, 2, 9, 16, 30, tzinfo=UTC)) == date(2020, 2, 10)
+
+
+@pytest.mark.parametrize(
+    "status", [ShiftStatus.DRAFT, ShiftStatus.PENDING_REVIEW, ShiftStatus.REJECTED]
+)
+def test_unpublished_shifts_do_not_exist_for_workers(make_worker, make_shift, status):
+    """A worker learns nothing about a draft or unapproved shift, not even its state."""
+    from marketplace.errors import NotFound
+
+    with pytest.raises(NotFound):
+        applications.apply(make_worker().user, make_shift(status=status).id)
+
+
+def test_a_rejected_worker_cannot_simply_apply_again(make_worker, make_shift):
+    shift = make_shift()
+    application = applications.apply(make_worker().user, shift.id)
+    application.status = S.REJECTED
+    db.session.commit()
+    with pytest.raises(Conflict):
+        applications.apply(application.worker.user, shift.id)
+
+
+def test_promotion_passes_over_workers_who_can_no_longer_take_the_shift(make_worker, make_shift):
+    from marketplace.models import UserStatus
+    from marketplace.services import attendance
+
+    shift = make_shift(headcount=1)
+    holder, suspended, next_in_line = make_worker(), make_worker(), make_worker()
+    placed = applications.apply(holder.user, shift.id)
+    offers.offer(staff(shift), placed.id)
+    offers.accept(holder.user, placed.id)
+    first = applications.apply(suspended.user, shift.id)
+    second = applications.apply(next_in_line.user, shift.id)
+    assert {first.status, second.status} == {S.WAITLISTED}
+    suspended.user.status = UserStatus.SUSPENDED
+    db.session.commit()
+    attendance.cancel(holder.user, placed.id, "家里有事")
+    db.session.expire_all()
+    assert status_of(first) == S.WAITLISTED
+    assert status_of(second) == S.OFFERED
+
+
+def status_of(application):
+    return db.session.get(Application, application.id).status
+
+
+def test_a_suspended_worker_lets_go_of_places_and_the_waiting_list_moves_up(
+    make_worker, make_shift, make_user
+):
+    from marketplace.models import Role
+    from marketplace.services import accounts
+
+    shift = make_shift(headcount=1)
+    holder, waiting = make_worker(), make_worker()
+    placed = applications.apply(holder.user, shift.id)
+    offers.offer(staff(shift), placed.id)
+    offers.accept(holder.user, placed.id)
+    queued = applications.apply(waiting.user, shift.id)
+    other = applications.apply(holder.user, make_shift(starts_in_hours=100).id)
+    accounts.suspend_user(make_user(Role.ADMIN), holder.user, reason="冒用他人身份")
+    db.session.expire_all()
+    assert (
+        status_of(placed) == S.CANCELLED
+        and not db.session.get(Application, placed.id).late_cancellation
+    )
+    assert status_of(other) == S.WITHDRAWN
+    assert status_of(queued) == S.OFFERED
+    assert db.session.get(type(shift), shift.id).accepted_count == 0

@@ -324,3 +324,11 @@ def test_reliability_is_smoothed_and_stays_within_bounds(make_worker):
     assert 0 < attendance.reliability(worker) < 0.05
     worker.shifts_completed, worker.no_shows, worker.late_cancellations = 500, 0, 0
     assert 0.99 < attendance.reliability(worker) < 1
+
+
+def test_check_in_after_the_shift_ended_is_refused(make_worker, make_shift):
+    """Hours are only counted for the shift's own window: a late arrival is a no-show."""
+    ended = place(make_worker(), make_shift(starts_in_hours=-10, hours=8))
+    with pytest.raises(Conflict):
+        attendance.check_in(staff(ended.shift), ended.id)
+    assert db.session.get(type(ended), ended.id).status == S.ACCEPTED

@@ -354,3 +354,37 @@ def test_strangers_cannot_verify_a_worker(lent_worker, strangers):
     assert len(events("denied.worker.verify")) == 8
     with pytest.raises(NotFound):
         moderation.verify_worker_skill(strangers()[0], 999_999)
+
+
+def test_suspending_a_factory_checks_out_the_workers_already_on_site(
+    make_factory, make_shift, make_worker, make_user
+):
+    from datetime import timedelta
+
+    from marketplace.models import Application, ApplicationStatus, Assignment, Role, utcnow
+    from marketplace.services import moderation
+
+    factory = make_factory()
+    shift = make_shift(factory=factory, starts_in_hours=-3, hours=8)
+    worker = make_worker()
+    application = Application(
+        worker_id=worker.id, shift_id=shift.id, status=ApplicationStatus.IN_PROGRESS
+    )
+    db.session.add(application)
+    db.session.flush()
+    db.session.add(
+        Assignment(
+            application_id=application.id,
+            shift_id=shift.id,
+            worker_id=worker.id,
+            checked_in_at=utcnow() - timedelta(hours=3),
+        )
+    )
+    db.session.commit()
+    moderator = make_user(Role.MODERATOR, association=factory.association)
+    moderation.suspend_factory(moderator, factory.id, "安全隐患")
+    db.session.expire_all()
+    done = db.session.get(Application, application.id)
+    assert done.status == ApplicationStatus.COMPLETED
+    assert 2.9 <= float(done.assignment.hours) <= 3.1
+    assert db.session.get(type(worker), worker.id).shifts_completed == 1

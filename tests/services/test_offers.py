@@ -115,7 +115,7 @@ def test_an_offer_rechecks_eligibility(applied):
     assert status_of(applied) == S.APPLIED
 
 
-@pytest.mark.parametrize("status", [S.WAITLISTED, S.OFFERED, S.ACCEPTED, S.REJECTED])
+@pytest.mark.parametrize("status", [S.OFFERED, S.ACCEPTED, S.REJECTED])
 def test_only_an_applied_application_can_be_offered(make_worker, make_shift, status):
     shift = make_shift()
     application = row(make_worker(), shift, status)
@@ -310,3 +310,10 @@ def test_another_worker_and_the_staff_are_refused_the_workers_answers(make_worke
                 action(stranger, application.id)
     assert status_of(application) == S.OFFERED
     assert audited("denied.application.accept") == 2
+
+
+def test_staff_can_offer_to_someone_on_the_waiting_list(make_worker, make_shift):
+    """After raising the headcount, say, staff pick from the waiting list by hand."""
+    shift = make_shift()
+    waiting = row(make_worker(), shift, S.WAITLISTED)
+    assert offers.offer(staff(shift), waiting.id).status == S.OFFERED

@@ -323,9 +323,9 @@ def test_closed_shifts_cannot_be_edited(make_factory, make_shift, status):
     assert db.session.get(Shift, shift.id).title == "挡车工"
 
 
-def _open_shift_with(make_factory, make_shift, make_worker, statuses, **kwargs):
+def _open_shift_with(make_factory, make_shift, make_worker, statuses, headcount=3, **kwargs):
     factory = make_factory(**kwargs)
-    shift = make_shift(factory=factory, headcount=3)
+    shift = make_shift(factory=factory, headcount=headcount)
     workers = [make_worker() for _ in statuses]
     for worker, status in zip(workers, statuses, strict=True):
         apply(worker, shift, status)
@@ -434,3 +434,59 @@ def test_cancelling_needs_a_reason_and_a_shift_still_to_come(make_factory, make_
         cancel_shift(owner(factory), done.id, "再取消")
     assert db.session.get(Shift, shift.id).status == ShiftStatus.OPEN
     assert not events("shift.cancelled")
+
+
+def test_raising_the_headcount_offers_the_new_places_to_the_waiting_list(
+    make_factory, make_shift, make_worker
+):
+    statuses = [ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED]
+    factory, shift, (_accepted, waiting) = _open_shift_with(
+        make_factory, make_shift, make_worker, statuses, headcount=1
+    )
+    update_shift(owner(factory), shift.id, _same_as(shift, factory, headcount=3))
+    promoted = db.session.scalar(sa.select(Application).where(Application.worker_id == waiting.id))
+    assert promoted.status == ApplicationStatus.OFFERED
+    assert promoted.offer_expires_at <= shift.starts_at
+    assert notified("waitlist_promoted") == {waiting.user_id}
+
+
+def test_a_move_that_would_double_book_a_worker_is_refused(make_factory, make_shift, make_worker):
+    statuses = [ApplicationStatus.ACCEPTED]
+    factory, shift, (worker,) = _open_shift_with(make_factory, make_shift, make_worker, statuses)
+    elsewhere = make_shift(starts_in_hours=100)
+    db.session.add(
+        Application(worker_id=worker.id, shift_id=elsewhere.id, status=ApplicationStatus.ACCEPTED)
+    )
+    db.session.commit()
+    onto = _same_as(shift, factory, starts_at=elsewhere.starts_at, ends_at=elsewhere.ends_at)
+    with pytest.raises(Conflict) as refused:
+        update_shift(owner(factory), shift.id, onto)
+    assert worker.user.name in str(refused.value.message)
+    assert db.session.get(Shift, shift.id).starts_at != elsewhere.starts_at
+    assert not events("shift.updated")
+
+
+def test_moving_the_start_earlier_brings_offer_deadlines_forward(
+    make_factory, make_shift, make_worker
+):
+    statuses = [ApplicationStatus.OFFERED]
+    factory, shift, (worker,) = _open_shift_with(make_factory, make_shift, make_worker, statuses)
+    offered = db.session.scalar(sa.select(Application).where(Application.worker_id == worker.id))
+    offered.offer_expires_at = shift.starts_at
+    db.session.commit()
+    earlier = shift.starts_at - timedelta(hours=6)
+    update_shift(
+        owner(factory),
+        shift.id,
+        _same_as(shift, factory, starts_at=earlier, ends_at=earlier + timedelta(hours=8)),
+    )
+    db.session.expire_all()
+    assert db.session.get(Application, offered.id).offer_expires_at == earlier
+
+
+def test_cancelling_a_shift_audits_each_application_it_ends(make_factory, make_shift, make_worker):
+    statuses = [ApplicationStatus.ACCEPTED, ApplicationStatus.APPLIED]
+    factory, shift, _ = _open_shift_with(make_factory, make_shift, make_worker, statuses)
+    cancel_shift(owner(factory), shift.id, "订单取消")
+    ended = events("application.cancelled")
+    assert len(ended) == 2 and {e.association_id for e in ended} == {factory.association_id}

@@ -2,7 +2,7 @@
 and staff of another factory (or, for a worker's own actions, another worker).
 
 Each refusal must be Forbidden (checked before any state rule), leave a denied.* audit
-event, and change nothing.
+event, and change nothing else (every row a refused action could touch is compared).
 """
 
 from datetime import timedelta
@@ -17,16 +17,22 @@ from marketplace.models import (
     AgreementStatus,
     Application,
     ApplicationStatus,
+    Assignment,
     AuditEvent,
     CertificateType,
+    Factory,
     Industry,
     LendingAgreement,
+    Notification,
     Payer,
+    Rating,
     Report,
     ReportCategory,
     ReportTarget,
     Role,
+    Shift,
     Skill,
+    TrainingEnrolment,
     TrainingSession,
     WorkerCertificate,
     WorkerKind,
@@ -205,11 +211,35 @@ WORKER_ACTIONS = {
 }
 
 
+def _state() -> dict:
+    """Everything a refused action might have touched, to compare before and after."""
+    rows = {}
+    for model in (
+        Application,
+        LendingAgreement,
+        Report,
+        TrainingSession,
+        WorkerSkill,
+        WorkerCertificate,
+        Shift,
+        Factory,
+    ):
+        columns = [c for c in model.__table__.columns if c.name not in ("updated_at",)]
+        rows[model.__tablename__] = sorted(
+            tuple(map(str, row)) for row in db.session.execute(sa.select(*columns))
+        )
+    for model in (Notification, TrainingEnrolment, Assignment, Rating):
+        rows[model.__tablename__] = db.session.scalar(sa.select(sa.func.count(model.id)))
+    return rows
+
+
 def _refused(world, actor, action) -> None:
     before = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+    state = _state()
     with pytest.raises(Forbidden):
         action(actor, world)
     db.session.rollback()
+    assert _state() == state
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.id > 0).order_by(AuditEvent.id.desc()).limit(1)
     ).all()
