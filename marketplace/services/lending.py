@@ -1,6 +1,7 @@
 """Lending agreements (共享员工): the borrower asks, the lender approves, refuses or recalls.
 
-Reports and listings are in lending_report.py; the approval rules in lending_rules.py.
+Reports and listings are in lending_report.py; the approval rules in lending_rules.py;
+a lender's own settings (cap, extra days) in lending_settings.py.
 """
 
 from datetime import date, datetime
@@ -42,13 +43,22 @@ def request_agreement(
     insurance_payer,
     settlement_rate_cny,
     note: str = "",
+    *,
+    shift_ids: list[int] | None = None,
 ) -> LendingAgreement:
-    """Staff of the borrowing factory ask the worker's employer to lend them for a period."""
-    worker = db.session.get(WorkerProfile, worker_id)
+    """Staff of the borrowing factory ask the worker's employer to lend them for a period.
+
+    shift_ids name the borrower's shifts the loan is for; the lender's extra-day rule
+    measures the period against them (lending_rules.covered_span).
+    """
     borrower = db.session.get(Factory, borrower_factory_id)
-    if worker is None or borrower is None:
+    if borrower is None:
         raise NotFound(_l("No such worker or factory."))
+    # Authorised first, so that an outsider cannot probe which worker ids exist.
     authz.require(policy.can_act_for_factory(actor, borrower), actor, "lending.request", borrower)
+    worker = db.session.get(WorkerProfile, worker_id)
+    if worker is None:
+        raise NotFound(_l("No such worker or factory."))
     errors: dict = {}
     _check_lendable(worker, borrower, errors)
     _check_period(starts_on, ends_on, errors)
@@ -56,6 +66,7 @@ def request_agreement(
     rate = _rate(settlement_rate_cny, errors)
     if len((note or "").strip()) > NOTE_MAX_LENGTH:
         errors["note"] = [_l("Use at most %(n)d characters.", n=NOTE_MAX_LENGTH)]
+    shift_ids = lending_rules.check_shifts(shift_ids, borrower, starts_on, ends_on, errors)
     if errors:
         raise Invalid(_l("Please correct the marked fields."), fields=errors)
     _check_no_overlap(worker.id, starts_on, ends_on)
@@ -72,13 +83,20 @@ def request_agreement(
         requested_by_id=actor.id,
     )
     db.session.add(agreement)
-    _record_request(actor, agreement, borrower)
+    _record_request(actor, agreement, borrower, shift_ids)
     return _commit(agreement)
 
 
-def _record_request(actor: User, agreement: LendingAgreement, borrower: Factory) -> None:
+def _record_request(
+    actor: User, agreement: LendingAgreement, borrower: Factory, shift_ids: list[int]
+) -> None:
+    # The named shifts live only in this event: approval reads them back from here.
     audit.record(
-        "lending.requested", actor=actor, obj=agreement, association_id=borrower.association_id
+        "lending.requested",
+        actor=actor,
+        obj=agreement,
+        association_id=borrower.association_id,
+        shift_ids=shift_ids,
     )
     recipients = [*factory_staff_ids(agreement.lender.id), agreement.worker.user_id]
     notify_many(recipients, "lending_requested", obj=agreement, **_params(agreement))

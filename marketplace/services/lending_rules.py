@@ -1,4 +1,4 @@
-"""The lender's rules on approving an agreement, and what a recall does to the worker's places."""
+"""The lender's rules on approving an agreement (against the shifts it covers), and recalls."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from ..errors import Conflict
 from ..extensions import db
@@ -14,16 +14,19 @@ from ..models import (
     AgreementStatus,
     Application,
     ApplicationStatus,
+    AuditEvent,
     Factory,
     LendingAgreement,
     Shift,
+    ShiftStatus,
     User,
     WorkerProfile,
     utcnow,
 )
-from .applications import promote_from_waitlist
+from . import audit
+from .applications import fill_from_waitlist
 
-# With no shifts applied for yet, a period may run this much longer than the lender's extra days.
+# With no shifts named or applied for, a period may run this much past the lender's extra days.
 UNCOVERED_GRACE_DAYS = 14
 # Applications that hold or seek a place: the shifts an agreement is meant to cover.
 SEEKING_STATES = (
@@ -32,6 +35,8 @@ SEEKING_STATES = (
     ApplicationStatus.ACCEPTED,
     ApplicationStatus.WAITLISTED,
 )
+# Shifts a request may name as the ones the loan is for.
+COVERABLE_SHIFT_STATES = (ShiftStatus.OPEN, ShiftStatus.PENDING_REVIEW)
 PENDING_STATES = (
     ApplicationStatus.APPLIED,
     ApplicationStatus.OFFERED,
@@ -69,8 +74,9 @@ def check_approval(agreement: LendingAgreement) -> None:
       agreements than ``lending_cap`` (None: no cap), counting this one.
     - Extra days: the days of the period outside the span of the borrower's shifts it
       covers (the worker's applications there that hold or seek a place, on shifts that
-      overlap the period) may be at most ``lending_max_extra_days``. With no such shifts
-      yet, the whole period may last at most ``lending_max_extra_days`` + 14 days.
+      overlap the period, and the shifts named in the request: see covered_span) may be at
+      most ``lending_max_extra_days``. With no such shifts, the whole period may last at
+      most ``lending_max_extra_days`` + 14 days.
     """
     if agreement.ends_on < local_today():
         raise Conflict(_l("This agreement's period is over; ask for a new one."))
@@ -110,24 +116,14 @@ def _check_cap(agreement: LendingAgreement, lender: Factory) -> None:
 
 def _check_extra_days(agreement: LendingAgreement, lender: Factory) -> None:
     allowed = lender.lending_max_extra_days
-    start, end = day_bounds(agreement.starts_on, agreement.ends_on)
-    first, last = db.session.execute(
-        select(func.min(Shift.starts_at), func.max(Shift.ends_at))
-        .join(Application, Application.shift_id == Shift.id)
-        .where(
-            Application.worker_id == agreement.worker_id,
-            Application.status.in_(SEEKING_STATES),
-            Shift.factory_id == agreement.borrower_factory_id,
-            Shift.starts_at < end,
-            Shift.ends_at > start,
-        )
-    ).one()
+    first, last = covered_span(agreement)
     if first is None:
         total = (agreement.ends_on - agreement.starts_on).days + 1
         if total > allowed + UNCOVERED_GRACE_DAYS:
             raise Conflict(
                 _l(
-                    "With no shifts applied for yet, the period may last at most %(days)d days.",
+                    "With no shifts named or applied for, the period may last at most"
+                    " %(days)d days.",
                     days=allowed + UNCOVERED_GRACE_DAYS,
                 )
             )
@@ -145,6 +141,80 @@ def _check_extra_days(agreement: LendingAgreement, lender: Factory) -> None:
         )
 
 
+def covered_span(agreement: LendingAgreement) -> tuple[datetime | None, datetime | None]:
+    """Start of the first and end of the last borrower shift the agreement covers.
+
+    Covered: the shifts named in the request, and those the worker has applied for at the
+    borrower (holding or seeking a place) that overlap the period. (None, None) if none.
+    """
+    start, end = day_bounds(agreement.starts_on, agreement.ends_on)
+    applied = (
+        select(Shift.id)
+        .join(Application, Application.shift_id == Shift.id)
+        .where(
+            Application.worker_id == agreement.worker_id,
+            Application.status.in_(SEEKING_STATES),
+        )
+    )
+    named = requested_shift_ids(agreement.id)
+    first, last = db.session.execute(
+        select(func.min(Shift.starts_at), func.max(Shift.ends_at)).where(
+            or_(Shift.id.in_(applied), Shift.id.in_(named)),
+            Shift.factory_id == agreement.borrower_factory_id,
+            Shift.status != ShiftStatus.CANCELLED,
+            Shift.starts_at < end,
+            Shift.ends_at > start,
+        )
+    ).one()
+    return first, last
+
+
+def requested_shift_ids(agreement_id: int) -> list[int]:
+    """The shift ids the borrower named when asking for the agreement (its audit event)."""
+    details = db.session.scalar(
+        select(AuditEvent.details)
+        .where(
+            AuditEvent.action == "lending.requested",
+            AuditEvent.object_type == LendingAgreement.__tablename__,
+            AuditEvent.object_id == agreement_id,
+        )
+        .order_by(AuditEvent.id)
+        .limit(1)
+    )
+    ids = (details or {}).get("shift_ids") or []
+    return [i for i in ids if isinstance(i, int)]
+
+
+def check_shifts(shift_ids, borrower: Factory, starts_on, ends_on, errors: dict) -> list[int]:
+    """The distinct shift ids named in a request, sorted; errors get a message per bad one."""
+    if shift_ids is None:
+        return []
+    ids = sorted({i for i in shift_ids if isinstance(i, int) and not isinstance(i, bool)})
+    problems = []
+    if any(not isinstance(i, int) or isinstance(i, bool) for i in shift_ids):
+        problems.append(_l("Choose shifts by their numbers."))
+    period = None
+    if "starts_on" not in errors and "ends_on" not in errors:
+        period = day_bounds(starts_on, ends_on)
+    for shift_id in ids:
+        problem = _shift_problem(db.session.get(Shift, shift_id), shift_id, borrower, period)
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        errors["shift_ids"] = problems
+    return ids
+
+
+def _shift_problem(shift: Shift | None, shift_id: int, borrower: Factory, period):
+    if shift is None or shift.factory_id != borrower.id:
+        return _l("Shift %(id)d is not one of your factory's shifts.", id=shift_id)
+    if shift.status not in COVERABLE_SHIFT_STATES:
+        return _l("Shift %(id)d is not open or waiting for review.", id=shift_id)
+    if period is not None and not (period[0] <= shift.starts_at and shift.ends_at <= period[1]):
+        return _l("Shift %(id)d does not fall inside the period.", id=shift_id)
+    return None
+
+
 def end_places(actor: User, agreement: LendingAgreement, reason: str) -> dict:
     """End the worker's places at the borrower under the agreement; return what changed.
 
@@ -152,7 +222,8 @@ def end_places(actor: User, agreement: LendingAgreement, reason: str) -> dict:
     In progress → completed, checked out now, hours counted up to now (or to the shift's
     end if that is earlier) and the worker's completed-shift count raised: the worker did
     the work and is not to blame. Applied, offered or waitlisted → withdrawn, with the
-    reason: the worker is no longer available. Freed places go to the waiting lists.
+    reason: the worker is no longer available. Each change is audited as the application's
+    own event; places freed (cancelled, or an offer withdrawn) go to the waiting lists.
     """
     applications = db.session.scalars(
         select(Application)
@@ -167,34 +238,68 @@ def end_places(actor: User, agreement: LendingAgreement, reason: str) -> dict:
     ).all()
     now = utcnow()
     ended: dict[str, list[int]] = {"cancelled": [], "completed": [], "withdrawn": []}
+    freed: dict[int, Shift] = {}
     for application in applications:
+        shift, was = application.shift, application.status
         outcome = _end_one(actor, application, reason, now)
+        if outcome is None:
+            continue  # changed by someone else a moment ago
         ended[outcome].append(application.id)
-    db.session.flush()  # the triggers count the freed places
-    freed = {a.shift for a in applications if a.id in ended["cancelled"]}
-    _promote_waitlists(freed)
+        if outcome == "cancelled" or was == ApplicationStatus.OFFERED:
+            freed[shift.id] = shift
+    for shift_id in sorted(freed):
+        fill_from_waitlist(freed[shift_id])
     return {f"{key}_application_ids": ids for key, ids in ended.items()}
 
 
-def _end_one(actor: User, application: Application, reason: str, now: datetime) -> str:
+def _end_one(actor: User, application: Application, reason: str, now: datetime) -> str | None:
+    """End one application; its outcome, or None if it had already left the state it was read in."""
+    was = application.status
+    if was == ApplicationStatus.IN_PROGRESS:
+        outcome, values = "completed", {}
+    else:
+        outcome = "cancelled" if was == ApplicationStatus.ACCEPTED else "withdrawn"
+        values = {"cancelled_by_id": actor.id, "cancel_reason": reason}
+    status = ApplicationStatus(outcome)
+    if not _move(application, was, status, now, **values):
+        return None
+    if outcome == "completed":
+        _check_out(application, now)
+    elif application.assignment is not None:
+        application.assignment.ended_at = now
+    audit.record(
+        f"application.{outcome}",
+        actor=actor,
+        obj=application,
+        association_id=application.shift.factory.association_id,
+        recalled=True,
+        lending_agreement_id=application.lending_agreement_id,
+    )
+    return outcome
+
+
+def _move(application: Application, was, status, now: datetime, **values) -> bool:
+    # Conditional: a concurrent check-out (or accept) changes the row first and wins.
+    result = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == was)
+        .values(status=status, decided_at=now, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(application)
+    return result.rowcount == 1
+
+
+def _check_out(application: Application, now: datetime) -> None:
     assignment = application.assignment
-    if application.status == ApplicationStatus.IN_PROGRESS:
-        application.status = ApplicationStatus.COMPLETED
-        if assignment is not None:
-            assignment.ended_at = assignment.checked_out_at = now
-            assignment.hours = hours_until(assignment.checked_in_at, application.shift, now)
-        worker = application.worker
-        worker.shifts_completed = WorkerProfile.shifts_completed + 1
-        return "completed"
     if assignment is not None:
-        assignment.ended_at = now
-    application.cancelled_by_id = actor.id
-    application.cancel_reason = reason
-    if application.status == ApplicationStatus.ACCEPTED:
-        application.status = ApplicationStatus.CANCELLED
-        return "cancelled"
-    application.status = ApplicationStatus.WITHDRAWN
-    return "withdrawn"
+        assignment.ended_at = assignment.checked_out_at = now
+        assignment.hours = hours_until(assignment.checked_in_at, application.shift, now)
+    db.session.execute(
+        update(WorkerProfile)
+        .where(WorkerProfile.id == application.worker_id)
+        .values(shifts_completed=WorkerProfile.shifts_completed + 1)
+    )
 
 
 def hours_until(checked_in_at: datetime | None, shift: Shift, now: datetime) -> Decimal:
@@ -203,8 +308,3 @@ def hours_until(checked_in_at: datetime | None, shift: Shift, now: datetime) -> 
         return Decimal("0.00")
     seconds = max(0, int((min(now, shift.ends_at) - checked_in_at).total_seconds()))
     return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def _promote_waitlists(shifts) -> None:
-    for shift in sorted(shifts, key=lambda s: s.id):
-        promote_from_waitlist(shift)

@@ -108,31 +108,65 @@ def _check_times(data: TrainingInput, errors: dict) -> None:
 
 
 def cancel_training(actor: User, session_id: int, reason: str) -> TrainingSession:
-    """The association calls a session off; everyone enrolled is told why."""
-    session = load_session(session_id)
+    """The association calls a session off; everyone enrolled is withdrawn and told why."""
+    session = _locked_session(session_id)
     authz.require(policy.can_manage_training(actor, session), actor, "training.cancel", session)
     require_published(session)
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_l("Give a reason."), fields={"reason": [_l("Give a reason.")]})
-    session.status = TrainingStatus.CANCELLED
+    _close_session(session)
+    enrolled = _withdraw_everyone(session)
     audit.record(
         "training.cancelled",
         actor=actor,
         obj=session,
         association_id=session.association_id,
         reason=reason,
+        withdrawn_worker_ids=sorted(e.worker_id for e in enrolled),
     )
-    enrolled = [
-        e.worker.user_id for e in session.enrolments if e.status == EnrolmentStatus.ENROLLED
-    ]
-    notify_many(enrolled, "training_cancelled", obj=session, title=session.title, reason=reason)
+    users = [e.worker.user_id for e in enrolled]
+    notify_many(users, "training_cancelled", obj=session, title=session.title, reason=reason)
     return commit(session)
+
+
+def _close_session(session: TrainingSession) -> None:
+    # Conditional, so that of two cancellations at once only one goes through; the
+    # count follows the enrolments, which are all withdrawn below.
+    result = db.session.execute(
+        update(TrainingSession)
+        .where(TrainingSession.id == session.id, TrainingSession.status == TrainingStatus.PUBLISHED)
+        .values(status=TrainingStatus.CANCELLED, enrolled_count=0)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(session, ["status", "enrolled_count"])
+    if result.rowcount != 1:
+        db.session.rollback()
+        require_published(session)
+        raise Conflict(
+            _l("Someone changed this session at the same moment. Please reload and try again.")
+        )
+
+
+def _withdraw_everyone(session: TrainingSession) -> list[TrainingEnrolment]:
+    # Read after the session row is written: no enrolment can slip in behind this.
+    enrolled = db.session.scalars(
+        select(TrainingEnrolment)
+        .where(
+            TrainingEnrolment.session_id == session.id,
+            TrainingEnrolment.status == EnrolmentStatus.ENROLLED,
+        )
+        .order_by(TrainingEnrolment.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    for enrolment in enrolled:
+        enrolment.status = EnrolmentStatus.WITHDRAWN
+    return enrolled
 
 
 def enrol(actor: User, session_id: int) -> TrainingEnrolment:
     """A worker takes a place in a published session that has not started and is not full."""
-    session = load_session(session_id)
+    session = _locked_session(session_id)
     worker = _own_profile(actor, session, "training.enrol")
     require_published(session)
     if session.starts_at <= utcnow():
@@ -142,12 +176,11 @@ def enrol(actor: User, session_id: int) -> TrainingEnrolment:
         raise Conflict(_l("You are already enrolled in this session."))
     if enrolment is not None and enrolment.status != EnrolmentStatus.WITHDRAWN:
         raise Conflict(_l("You have already taken this session."))
-    _take_place(session)
     if enrolment is None:
-        enrolment = TrainingEnrolment(session_id=session.id, worker_id=worker.id)
-        db.session.add(enrolment)
-    enrolment.status = EnrolmentStatus.ENROLLED  # a withdrawn enrolment is reused
-    enrolment.completed_at = None
+        enrolment = _new_enrolment(session, worker.id)
+    else:
+        _move_enrolment(enrolment, EnrolmentStatus.WITHDRAWN, EnrolmentStatus.ENROLLED)
+    _take_place(session)
     audit.record(
         "training.enrolled",
         actor=actor,
@@ -156,6 +189,42 @@ def enrol(actor: User, session_id: int) -> TrainingEnrolment:
         worker_id=worker.id,
     )
     return commit(enrolment)
+
+
+def _new_enrolment(session: TrainingSession, worker_id: int) -> TrainingEnrolment:
+    # The unique (session, worker) constraint refuses the second of two first enrolments.
+    enrolment = TrainingEnrolment(
+        session_id=session.id, worker_id=worker_id, status=EnrolmentStatus.ENROLLED
+    )
+    db.session.add(enrolment)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(_l("You are already enrolled in this session.")) from exc
+    return enrolment
+
+
+# What a lost race means, by the state the enrolment was to leave.
+_ALREADY = {
+    EnrolmentStatus.WITHDRAWN: _l("You are already enrolled in this session."),
+    EnrolmentStatus.ENROLLED: _l("You have already withdrawn from this session."),
+}
+
+
+def _move_enrolment(enrolment: TrainingEnrolment, from_status, to_status) -> None:
+    """Change the enrolment only if it is still in from_status; Conflict if a double submit won."""
+    # A withdrawn enrolment is reused when the worker enrols again.
+    result = db.session.execute(
+        update(TrainingEnrolment)
+        .where(TrainingEnrolment.id == enrolment.id, TrainingEnrolment.status == from_status)
+        .values(status=to_status, completed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_ALREADY[from_status])
+    db.session.expire(enrolment, ["status", "completed_at"])
 
 
 def _take_place(session: TrainingSession) -> None:
@@ -171,20 +240,22 @@ def _take_place(session: TrainingSession) -> None:
         .values(enrolled_count=TrainingSession.enrolled_count + 1)
         .execution_options(synchronize_session=False)
     )
-    db.session.expire(session, ["enrolled_count", "status"])
     if result.rowcount != 1:
+        db.session.rollback()  # the enrolment written just before goes too
+        require_published(session)
         raise Conflict(_l("This session is full."))
+    db.session.expire(session, ["enrolled_count", "status"])
 
 
 def withdraw_enrolment(actor: User, session_id: int) -> TrainingEnrolment:
     """A worker gives up their place in a session that has not been completed or cancelled."""
-    session = load_session(session_id)
+    session = _locked_session(session_id)
     worker = _own_profile(actor, session, "training.withdraw")
     require_published(session)
     enrolment = _enrolment(session.id, worker.id)
     if enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
         raise Conflict(_l("You are not enrolled in this session."))
-    enrolment.status = EnrolmentStatus.WITHDRAWN
+    _move_enrolment(enrolment, EnrolmentStatus.ENROLLED, EnrolmentStatus.WITHDRAWN)
     db.session.execute(
         update(TrainingSession)
         .where(TrainingSession.id == session.id, TrainingSession.enrolled_count > 0)
@@ -214,15 +285,29 @@ def _own_profile(actor: User, session: TrainingSession, action: str):
 
 def _enrolment(session_id: int, worker_id: int) -> TrainingEnrolment | None:
     return db.session.scalar(
-        select(TrainingEnrolment).where(
-            TrainingEnrolment.session_id == session_id, TrainingEnrolment.worker_id == worker_id
-        )
+        select(TrainingEnrolment)
+        .where(TrainingEnrolment.session_id == session_id, TrainingEnrolment.worker_id == worker_id)
+        .execution_options(populate_existing=True)
     )
 
 
 def load_session(session_id: int) -> TrainingSession:
     """The session, or NotFound."""
     session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        raise NotFound(_l("No such training session."))
+    return session
+
+
+def _locked_session(session_id: int) -> TrainingSession:
+    # Every change to a session's enrolments takes the session's row first (PostgreSQL),
+    # so a cancellation and a withdrawal never wait on each other's rows in opposite order.
+    session = db.session.scalar(
+        select(TrainingSession)
+        .where(TrainingSession.id == session_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if session is None:
         raise NotFound(_l("No such training session."))
     return session

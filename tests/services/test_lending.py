@@ -20,10 +20,12 @@ from marketplace.models import (
     Notification,
     Role,
     Shift,
+    ShiftStatus,
     WorkerKind,
     WorkerProfile,
+    utcnow,
 )
-from marketplace.services import lending, lending_report
+from marketplace.services import lending, lending_report, lending_settings
 from marketplace.services.lending_rules import hours_until, local_today
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -175,6 +177,19 @@ def test_an_unknown_worker_or_factory_is_not_found(pair):
         )
 
 
+def test_an_outsider_cannot_probe_which_workers_exist(pair, make_factory):
+    outsider = owner(make_factory())
+    with pytest.raises(Forbidden):
+        lending.request_agreement(
+            outsider, 999_999, pair.borrower.id, local_today(), local_today(), "b", "l", 1
+        )
+    assert len(events("denied.lending.request")) == 1
+    with pytest.raises(NotFound):
+        lending.request_agreement(
+            pair.borrower_staff, pair.worker.id, 999_999, local_today(), local_today(), "b", "l", 1
+        )
+
+
 # --- approve, refuse, cancel ---------------------------------------------------------------
 
 
@@ -261,10 +276,9 @@ def test_without_shifts_a_period_may_last_the_extra_days_plus_two_weeks(pair, ma
     assert lending.approve_agreement(pair.lender_staff, other.id).status == AgreementStatus.APPROVED
 
 
-def _applied_shift_on(pair, make_shift, day, status=ApplicationStatus.APPLIED):
-    shift = make_shift(factory=pair.borrower)
+def _shift_on(pair, make_shift, day, status=ShiftStatus.OPEN):
+    shift = make_shift(factory=pair.borrower, status=status)
     shift.starts_at, shift.ends_at = at_local(day, 8), at_local(day, 17)
-    db.session.add(Application(worker_id=pair.worker.id, shift_id=shift.id, status=status))
     db.session.commit()
     return shift
 
@@ -273,15 +287,114 @@ def test_a_period_may_outlast_its_shifts_by_the_extra_days_only(pair, make_shift
     pair.lender.lending_max_extra_days = 3
     db.session.commit()
     day = local_today() + timedelta(days=5)
-    _applied_shift_on(pair, make_shift, day)
-    _applied_shift_on(pair, make_shift, day + timedelta(days=2), ApplicationStatus.WAITLISTED)
+    shifts = [_shift_on(pair, make_shift, day)]
+    shifts.append(_shift_on(pair, make_shift, day + timedelta(days=2), ShiftStatus.PENDING_REVIEW))
+    shift_ids = [s.id for s in shifts]
     # Two days before the first shift and two after the last: 4 > 3.
-    too_long = request(pair, start=3, days=7)
+    too_long = request(pair, start=3, days=7, shift_ids=shift_ids)
+    [event] = events("lending.requested")
+    assert event.details["shift_ids"] == sorted(shift_ids)
     with pytest.raises(Conflict, match="4 days"):
         lending.approve_agreement(pair.lender_staff, too_long.id)
     lending.cancel_agreement(pair.borrower_staff, too_long.id)
-    fits = request(pair, start=4, days=6)  # one day before, two after
+    fits = request(pair, start=4, days=6, shift_ids=shift_ids)  # one day before, two after
     assert lending.approve_agreement(pair.lender_staff, fits.id).status == AgreementStatus.APPROVED
+
+
+def test_named_shifts_and_applications_both_count_towards_the_span(pair, make_shift):
+    pair.lender.lending_max_extra_days = 1
+    db.session.commit()
+    day = local_today() + timedelta(days=3)
+    named = _shift_on(pair, make_shift, day)
+    applied = _shift_on(pair, make_shift, day + timedelta(days=3))
+    agreement = request(pair, start=3, days=5, shift_ids=[named.id])
+    # The named shift alone leaves four days after it uncovered.
+    with pytest.raises(Conflict, match="4 days"):
+        lending.approve_agreement(pair.lender_staff, agreement.id)
+    db.session.add(
+        Application(
+            worker_id=pair.worker.id, shift_id=applied.id, status=ApplicationStatus.WAITLISTED
+        )
+    )
+    db.session.commit()
+    approved = lending.approve_agreement(pair.lender_staff, agreement.id)  # one day after
+    assert approved.status == AgreementStatus.APPROVED
+
+
+def test_the_named_shifts_must_be_the_borrowers_open_shifts_in_the_period(
+    pair, make_shift, make_factory
+):
+    day = local_today() + timedelta(days=3)
+    good = _shift_on(pair, make_shift, day)
+    elsewhere = make_shift(factory=make_factory())
+    cancelled = _shift_on(pair, make_shift, day, ShiftStatus.CANCELLED)
+    outside = _shift_on(pair, make_shift, day + timedelta(days=10))
+    bad = [999_999, elsewhere.id, cancelled.id, outside.id]
+    with pytest.raises(Invalid) as refused:
+        request(pair, start=1, days=7, shift_ids=[good.id, *bad])
+    messages = [str(m) for m in refused.value.fields["shift_ids"]]
+    assert len(messages) == len(bad)
+    for shift_id, message in zip(sorted(bad), messages, strict=True):
+        assert str(shift_id) in message
+    assert db.session.scalar(sa.select(sa.func.count(LendingAgreement.id))) == 0
+    assert request(pair, start=1, days=7, shift_ids=[good.id]).status == AgreementStatus.REQUESTED
+
+
+# --- the lender's rules ---------------------------------------------------------------------
+
+
+def test_the_lenders_staff_set_the_cap_and_the_extra_days(pair):
+    factory = lending_settings.set_lending_rules(
+        pair.lender_staff, pair.lender.id, cap=3, max_extra_days=10
+    )
+    assert (factory.lending_cap, factory.lending_max_extra_days) == (3, 10)
+    lending_settings.set_lending_rules(
+        pair.lender_staff, pair.lender.id, cap=None, max_extra_days=0
+    )
+    factory = db.session.get(type(pair.lender), pair.lender.id)
+    assert (factory.lending_cap, factory.lending_max_extra_days) == (None, 0)
+    first, second = events("factory.lending_rules_changed")
+    assert (first.object_id, first.association_id) == (pair.lender.id, pair.lender.association_id)
+    assert first.actor_id == pair.lender_staff.id
+    assert first.details == {
+        "old_cap": None,
+        "old_max_extra_days": 7,
+        "cap": 3,
+        "max_extra_days": 10,
+    }
+    assert (second.details["old_cap"], second.details["cap"]) == (3, None)
+
+
+def test_only_the_factorys_own_staff_set_its_lending_rules(pair, make_user):
+    moderator = make_user(Role.MODERATOR, association=pair.lender.association)
+    for outsider in (pair.borrower_staff, pair.worker.user, moderator):
+        with pytest.raises(Forbidden):
+            lending_settings.set_lending_rules(outsider, pair.lender.id, cap=1, max_extra_days=1)
+    assert len(events("denied.lending.rules")) == 3
+    assert db.session.get(type(pair.lender), pair.lender.id).lending_cap is None
+    with pytest.raises(NotFound):
+        lending_settings.set_lending_rules(pair.lender_staff, 999_999, cap=1, max_extra_days=1)
+
+
+@pytest.mark.parametrize(
+    ("cap", "days", "fields"),
+    [
+        (-1, 7, {"cap"}),
+        ("3", 7, {"cap"}),
+        (True, 7, {"cap"}),
+        (2, -1, {"max_extra_days"}),
+        (2, 61, {"max_extra_days"}),
+        (2, None, {"max_extra_days"}),
+        (-5, 100, {"cap", "max_extra_days"}),
+    ],
+)
+def test_bad_lending_rules_are_refused_field_by_field(pair, cap, days, fields):
+    with pytest.raises(Invalid) as refused:
+        lending_settings.set_lending_rules(
+            pair.lender_staff, pair.lender.id, cap=cap, max_extra_days=days
+        )
+    assert set(refused.value.fields) == fields
+    assert events("factory.lending_rules_changed") == []
 
 
 def test_the_borrower_cancels_a_request_and_the_lender_is_told(pair, make_factory):
@@ -360,6 +473,92 @@ def test_a_recall_ends_every_place_under_the_agreement(pair, make_shift, make_wo
     assert event.details["completed_application_ids"] == [in_progress.id]
     assert "worker_recalled" in kinds_for(pair.borrower_staff)
     assert "worker_recalled" in kinds_for(pair.worker.user)
+
+
+def test_a_recall_passes_a_withdrawn_offer_to_the_waiting_list(pair, make_shift, make_worker):
+    agreement = lending.approve_agreement(pair.lender_staff, request(pair, start=0, days=10).id)
+    shift = make_shift(factory=pair.borrower, headcount=1)
+    offered = _place(pair, shift, ApplicationStatus.OFFERED, agreement)
+    offered.offered_at, offered.offer_expires_at = utcnow(), utcnow() + timedelta(hours=12)
+    other = make_worker()
+    waiting = _place(pair, shift, ApplicationStatus.WAITLISTED, None, worker=other)
+
+    lending.recall_worker(pair.lender_staff, agreement.id, "本厂复工")
+
+    assert db.session.get(Application, offered.id).status == ApplicationStatus.WITHDRAWN
+    assert db.session.get(Application, waiting.id).status == ApplicationStatus.OFFERED
+    assert "waitlist_promoted" in kinds_for(other.user)
+
+
+def test_a_recall_audits_every_application_it_changes(pair, make_shift):
+    agreement = lending.approve_agreement(pair.lender_staff, request(pair, start=0, days=10).id)
+    accepted = _place(
+        pair, make_shift(factory=pair.borrower), ApplicationStatus.ACCEPTED, agreement
+    )
+    running = make_shift(factory=pair.borrower, starts_in_hours=-1, hours=4)
+    in_progress = _place(pair, running, ApplicationStatus.IN_PROGRESS, agreement)
+    in_progress.assignment.checked_in_at = running.starts_at
+    applied = _place(pair, make_shift(factory=pair.borrower), ApplicationStatus.APPLIED, agreement)
+    db.session.commit()
+
+    lending.recall_worker(pair.lender_staff, agreement.id, "本厂复工")
+
+    expected = {
+        "application.cancelled": accepted.id,
+        "application.completed": in_progress.id,
+        "application.withdrawn": applied.id,
+    }
+    for action, application_id in expected.items():
+        [event] = events(action)
+        assert event.object_id == application_id
+        assert event.association_id == pair.borrower.association_id
+        assert event.actor_id == pair.lender_staff.id
+        assert event.details["recalled"] is True
+        application = db.session.get(Application, application_id)
+        assert application.decided_at is not None
+        assert application.updated_at >= application.decided_at
+    for application_id in (accepted.id, in_progress.id):
+        assert db.session.get(Application, application_id).assignment.ended_at is not None
+
+
+def test_a_recall_does_not_count_a_shift_checked_out_a_moment_before(pair, make_shift):
+    """A check-out lands between the recall reading the application and changing it."""
+    agreement = lending.approve_agreement(pair.lender_staff, request(pair, start=0, days=10).id)
+    running = make_shift(factory=pair.borrower, starts_in_hours=-1, hours=4)
+    in_progress = _place(pair, running, ApplicationStatus.IN_PROGRESS, agreement)
+    checked_out = []
+
+    def check_out_meanwhile(state):
+        sql = str(state.statement)
+        if checked_out or not state.is_select or "applications.lending_agreement_id" not in sql:
+            return None
+        rows = state.invoke_statement().freeze()  # the recall has read the application
+        checked_out.append(in_progress.id)
+        state.session.execute(
+            sa.update(Application)
+            .where(Application.id == in_progress.id)
+            .values(status=ApplicationStatus.COMPLETED)
+            .execution_options(synchronize_session=False)
+        )
+        state.session.execute(
+            sa.update(WorkerProfile)
+            .where(WorkerProfile.id == pair.worker.id)
+            .values(shifts_completed=WorkerProfile.shifts_completed + 1)
+        )
+        return rows()
+
+    sa.event.listen(db.session, "do_orm_execute", check_out_meanwhile)
+    try:
+        lending.recall_worker(pair.lender_staff, agreement.id, "本厂复工")
+    finally:
+        sa.event.remove(db.session, "do_orm_execute", check_out_meanwhile)
+
+    assert checked_out == [in_progress.id]
+    db.session.expire_all()
+    assert db.session.get(WorkerProfile, pair.worker.id).shifts_completed == 1
+    assert events("application.completed") == []
+    [event] = events("lending.recalled")
+    assert event.details["completed_application_ids"] == []
 
 
 def test_hours_count_from_check_in_to_now_or_to_the_shifts_end():

@@ -251,6 +251,61 @@ def test_concurrent_enrolments_never_exceed_capacity(world, make_worker, databas
     assert db.session.scalar(query) == 3
 
 
+def _double_submit(database_url: str, user_id: int, session_id: int, action) -> list[str]:
+    """The same worker submits the same change twice at once, from two app contexts."""
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit() -> None:
+        racing = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+        with racing.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                assert user.worker_profile is not None  # loaded before the start
+                barrier.wait(timeout=60)
+                action(user, session_id)
+                outcomes.append("done")
+            except Conflict:
+                outcomes.append("conflict")
+            except Exception as exc:  # any other outcome fails the test, by name
+                outcomes.append(repr(exc))
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.parametrize("withdrawn_first", [False, True], ids=["withdraw", "re-enrol"])
+def test_a_double_submit_changes_the_count_once(world, make_worker, database_url, withdrawn_first):
+    session = publish(world)
+    _enrolled(session, make_worker, 2)  # others, so a wrong count cannot hide at zero
+    worker = make_worker()
+    training.enrol(worker.user, session.id)
+    action = training.withdraw_enrolment
+    if withdrawn_first:
+        training.withdraw_enrolment(worker.user, session.id)
+        action = training.enrol
+
+    outcomes = _double_submit(database_url, worker.user_id, session.id, action)
+
+    assert sorted(outcomes) == ["conflict", "done"], outcomes
+    db.session.expire_all()
+    enrolled = db.session.scalar(
+        sa.select(sa.func.count(TrainingEnrolment.id)).where(
+            TrainingEnrolment.session_id == session.id,
+            TrainingEnrolment.status == EnrolmentStatus.ENROLLED,
+        )
+    )
+    assert enrolled == (3 if withdrawn_first else 2)
+    assert db.session.get(TrainingSession, session.id).enrolled_count == enrolled
+
+
 # --- cancel ---------------------------------------------------------------------------------
 
 
@@ -272,6 +327,23 @@ def test_cancelling_tells_the_enrolled_workers_why(world, make_worker, make_asso
     assert notes(withdrawn.user, "training_cancelled") == []
     with pytest.raises(Conflict, match="cancelled"):
         training.cancel_training(world.moderator, session.id, "again")
+
+
+def test_cancelling_withdraws_every_enrolment_and_zeroes_the_count(world, make_worker):
+    session = publish(world)
+    one, two = _enrolled(session, make_worker, 2)
+    training.cancel_training(world.moderator, session.id, "场地不可用")
+    db.session.expire_all()
+    cancelled = db.session.get(TrainingSession, session.id)
+    assert cancelled.enrolled_count == 0
+    assert {e.status for e in cancelled.enrolments} == {EnrolmentStatus.WITHDRAWN}
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "training.cancelled")
+    )
+    assert event.details["withdrawn_worker_ids"] == sorted([one.id, two.id])
+    # A withdrawn worker of a cancelled session cannot withdraw again.
+    with pytest.raises(Conflict, match="cancelled"):
+        training.withdraw_enrolment(one.user, session.id)
 
 
 # --- complete -------------------------------------------------------------------------------
