@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format install install-dev db-upgrade seed clean translations extract-messages
+.PHONY: run test lint format install install-dev db-upgrade seed clean translations extract-messages bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -49,6 +49,10 @@ run: seed
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks: ratios against baselines timed in the same run; prints a table, writes bench/results.json.
+bench: install-dev
+	$(BIN)/python tests/perf/bench_matching.py
 
 lint: install-dev
 	$(BIN)/ruff check .

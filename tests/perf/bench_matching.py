@@ -1,0 +1,175 @@
+"""Matching benchmarks (`make bench`): every figure is a ratio to a baseline timed in the same run.
+
+Not a test: these machines are shared and noisy, so nothing here passes or fails a build.
+It prints a table and writes bench/results.json. Workers are placed either across Zhejiang
+(a province-wide registry) or packed into Shaoxing (a city-wide one); both are reported.
+"""
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from marketplace.matching import skills as skill_math  # noqa: E402
+from marketplace.matching.geo import unit_vectors  # noqa: E402
+from marketplace.matching.scorer import ShiftQuery, WorkerArrays, rank  # noqa: E402
+
+SHAOXING = (29.9882, 120.5826)
+# Rough bounding boxes (degrees): where homes are drawn from.
+AREAS = {"zhejiang": ((27.2, 31.0), (118.0, 122.5)), "shaoxing": ((29.4, 30.2), (120.2, 121.0))}
+N_SKILLS, SKILLS_PER_WORKER = 74, 3
+REPEATS = 21
+
+
+def median_seconds(fn, repeats=REPEATS) -> float:
+    """Median wall time of fn() over repeats, after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def make_workers(n: int, area: str, rng) -> WorkerArrays:
+    """n workers with homes in the area, a few skills each, some certificates."""
+    (lat0, lat1), (lon0, lon1) = AREAS[area]
+    lat, lon = rng.uniform(lat0, lat1, n), rng.uniform(lon0, lon1, n)
+    rows = np.repeat(np.arange(n), SKILLS_PER_WORKER)
+    cols = np.concatenate(
+        [rng.choice(N_SKILLS, SKILLS_PER_WORKER, replace=False) for _ in range(min(n, 1000))]
+    )
+    cols = np.resize(cols, rows.shape)  # reuse the drawn patterns: generation stays fast
+    levels = rng.integers(1, 6, rows.shape)
+    return WorkerArrays(
+        ids=np.arange(1, n + 1, dtype=np.int64),
+        unit_vectors=unit_vectors(lat, lon),
+        max_travel_km=rng.uniform(5, 50, n),
+        kind_bits=(1 << rng.integers(0, 5, n)).astype(np.uint8),
+        suspended=rng.random(n) < 0.01,
+        reliability=rng.random(n),
+        needs_housing=rng.random(n) < 0.1,
+        skills=skill_math.skill_matrix(rows, cols, levels, n, N_SKILLS),
+        certificates=csr_matrix((n, 10), dtype=np.int32),
+    )
+
+
+def bench_ranking(n: int, area: str, rng) -> dict:
+    """Top-50 for one Shaoxing shift with a warm index, against two baselines."""
+    workers = make_workers(n, area, rng)
+    started = time.perf_counter()
+    index = workers.geo_index()
+    build = time.perf_counter() - started
+    query = ShiftQuery(
+        lat=SHAOXING[0],
+        lon=SHAOXING[1],
+        max_distance_km=30.0,
+        required_skills=[(3, 2)],
+        preferred_skills=[(5, 1.0)],
+    )
+    ranked = median_seconds(lambda: rank(workers, index, query, k=50))
+    arrays = (
+        workers.unit_vectors,
+        workers.max_travel_km,
+        workers.kind_bits,
+        workers.reliability,
+        workers.needs_housing,
+        workers.suspended,
+    )
+    bare_read = median_seconds(lambda: [a.sum() for a in arrays])
+    scores = rng.random(n).astype(np.float32)
+    partition = median_seconds(lambda: np.argpartition(scores, -50)[-50:])
+    return {
+        "workers": n,
+        "area": area,
+        "index_build_s": build,
+        "rank_s": ranked,
+        "bare_read_s": bare_read,
+        "argpartition_s": partition,
+        "rank_vs_bare_read": ranked / bare_read,
+        "rank_vs_argpartition": ranked / partition,
+        "eligible": int(rank(workers, index, query, k=50).eligible),
+    }
+
+
+def placement_instance(n_workers: int, n_shifts: int, per_worker: int, overlapping: bool, rng):
+    rows = np.repeat(np.arange(n_workers), per_worker)
+    cols = np.concatenate(
+        [rng.choice(n_shifts, per_worker, replace=False) for _ in range(n_workers)]
+    )
+    scores = csr_matrix(
+        (rng.uniform(0.01, 1.0, rows.size), (rows, cols)), shape=(n_workers, n_shifts)
+    )
+    capacity = np.full(n_shifts, max(1, n_workers // n_shifts), dtype=np.int64)
+    if overlapping:  # 8-hour shifts starting at random half-hours over two weeks
+        starts = rng.integers(0, 14 * 48, n_shifts) * 1800.0
+    else:  # back to back, never overlapping
+        starts = np.arange(n_shifts) * 8 * 3600.0
+    return scores, capacity, starts, starts + 8 * 3600.0
+
+
+def bench_placement(rng, overlapping: bool) -> dict:
+    from marketplace.matching.placement import solve
+
+    instance = placement_instance(10_000, 2_000, 50, overlapping, rng)
+    started = time.perf_counter()
+    placement = solve(*instance)
+    solve_s = time.perf_counter() - started
+    matrix = rng.random((1000, 1000))
+    lsa = median_seconds(lambda: linear_sum_assignment(matrix, maximize=True), repeats=5)
+    return {
+        "overlapping": overlapping,
+        "solve_s": solve_s,
+        "lsa_1000_s": lsa,
+        "solve_vs_lsa": solve_s / lsa,
+        "filled": int(placement.filled),
+        "places": int(instance[1].sum()),
+        "total": float(placement.total),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=1_000_000)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+    rng = np.random.default_rng(2020)
+    results = {"ranking": [bench_ranking(args.workers, a, rng) for a in AREAS]}
+    results["placement"] = [bench_placement(rng, False), bench_placement(rng, True)]
+    results["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print_table(results)
+    Path(args.out).parent.mkdir(exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2))
+
+
+def print_table(results: dict) -> None:
+    print(f"{'ranking':<28}{'rank ms':>9}{'÷ read':>9}{'÷ argpart':>11}{'build s':>9}")
+    for r in results["ranking"]:
+        print(
+            f"{r['workers']:>9,} in {r['area']:<16}{r['rank_s'] * 1e3:>9.2f}"
+            f"{r['rank_vs_bare_read']:>9.2f}{r['rank_vs_argpartition']:>11.2f}"
+            f"{r['index_build_s']:>9.2f}"
+        )
+    print(f"{'placement 10k x 10k':<28}{'solve s':>9}{'÷ LSA':>9}{'filled':>11}")
+    for p in results["placement"]:
+        label = "overlapping" if p["overlapping"] else "no overlaps"
+        print(
+            f"  {label:<26}{p['solve_s']:>9.2f}{p['solve_vs_lsa']:>9.1f}"
+            f"{p['filled']:>7}/{p['places']}"
+        )
+    print(f"max resident memory: {results['max_rss_mib']:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
