@@ -131,3 +131,18 @@ class WorkerGeoIndex:
             # Several targets can find the same home (a sort is much faster than np.unique).
             positions = positions[np.concatenate(([True], positions[1:] != positions[:-1]))]
         return positions
+
+
+def near_any(vectors: np.ndarray, targets: np.ndarray, radius_km: float) -> np.ndarray:
+    """Mask of unit vectors that may lie within radius_km of a target (a slight superset).
+
+    Compares dot products with the cosine of the angle, loosened by the tree's slack, so
+    no home within the radius is ever dropped; callers make the exact cut afterwards.
+    """
+    targets = np.asarray(targets, dtype=np.float64).reshape(-1, 3)
+    if len(vectors) == 0 or len(targets) == 0:
+        return np.zeros(len(vectors), dtype=bool)
+    chord_limit = float(km_to_chord(radius_km)) * (1.0 + TREE_RADIUS_SLACK) + TREE_RADIUS_SLACK
+    # |a - b|^2 = 2 - 2 a.b for unit vectors, so |a - b| <= c  <=>  a.b >= 1 - c^2 / 2.
+    threshold = 1.0 - chord_limit * chord_limit / 2.0 - 1e-12
+    return (vectors @ targets.T).max(axis=1) >= threshold

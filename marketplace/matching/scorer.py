@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csc_matrix, csr_matrix
 
 from . import skills as skill_math
-from .geo import WorkerGeoIndex, nearest_km, unit_vectors
+from .geo import WorkerGeoIndex, near_any, nearest_km, unit_vectors
 from .terms import (
     ALL_KINDS_MASK,
     DEFAULT_COMMUTE_KM,
@@ -58,6 +58,8 @@ class WorkerArrays:
     certificates: csr_matrix  # (N, n_types) int32 valid-until days (skills.certificate_matrix)
     # Kind bit, or 0 for a suspended worker: both filters become one AND over one byte.
     active_bits: np.ndarray = field(init=False, repr=False)
+    # Column-major copy of the skills: the holders of one skill are one slice of it.
+    skills_by_column: csc_matrix = field(init=False, repr=False)
 
     def __post_init__(self):
         n = len(self.ids)
@@ -77,6 +79,7 @@ class WorkerArrays:
         if (fix["reliability"] < 0).any() or (fix["reliability"] > 1).any():
             raise ValueError("reliability must lie in [0, 1]")
         fix["active_bits"] = np.where(fix["suspended"], np.uint8(0), fix["kind_bits"])
+        fix["skills_by_column"] = self.skills.tocsc()
         for name, value in fix.items():
             object.__setattr__(self, name, value)
 
@@ -127,18 +130,53 @@ class _Survivors:
         self.rows, self.km = self.rows[mask], self.km[mask]
 
 
+# Start from a required skill's holders instead of the radius search when they are fewer
+# than this share of all workers: a city-wide radius can hold a quarter of a million homes,
+# while one skill at its minimum level is held by a few per cent.
+SKILL_FIRST_SHARE = 0.05
+
+
+def _skill_holders(workers: WorkerArrays, required, targets, radius_km):
+    """Rows holding the rarest required skill at its level and near a target, if few enough.
+
+    Returns (ascending rows, the requirement they already meet), or None to use the tree.
+    """
+    if not required:
+        return None
+    by_column = workers.skills_by_column
+    counts = [
+        (by_column.indptr[col + 1] - by_column.indptr[col], col, level) for col, level in required
+    ]
+    count, col, level = min(counts)
+    if count > SKILL_FIRST_SHARE * len(workers):
+        return None
+    start, end = by_column.indptr[col], by_column.indptr[col + 1]
+    rows = by_column.indices[start:end][by_column.data[start:end] >= level]
+    rows = np.sort(rows).astype(np.intp, copy=False)
+    # A dot product per home is far cheaper than the exact distance: keep the homes that
+    # may lie within reach (a superset; the exact cut comes later, as after the tree).
+    rows = rows[near_any(workers.unit_vectors[rows], targets, radius_km)]
+    return rows, (col, level)
+
+
 def eligible_rows(workers: WorkerArrays, index: WorkerGeoIndex, query: ShiftQuery) -> _Survivors:
     """Rows passing every hard filter, with km to the nearest of site and pickup points."""
     if len(index) != len(workers):
         raise ValueError("the index was built over other workers")
     targets = query.targets()
-    rows = index.candidates(targets, query.max_distance_km)
+    required = list(query.required_skills)
+    started = _skill_holders(workers, required, targets, query.max_distance_km)
+    if started is None:
+        rows = index.candidates(targets, query.max_distance_km)
+    else:
+        rows, met = started
+        required.remove(met)
     # Filters that need no distance first: they cut the rows the trigonometry must see.
     rows = rows[(workers.active_bits[rows] & np.uint8(query.accepted_kinds)) != 0]
     if query.excluded is not None and len(query.excluded):
         rows = rows[~np.isin(rows, query.excluded)]
-    if query.required_skills:
-        rows = rows[skill_math.meets_requirements(workers.skills, rows, query.required_skills)]
+    if required:
+        rows = rows[skill_math.meets_requirements(workers.skills, rows, required)]
     certificates = query.certificate_requirements()
     if certificates:
         rows = rows[skill_math.meets_requirements(workers.certificates, rows, certificates)]

@@ -149,10 +149,23 @@ def check_against_reference(people, workers, q, k, weights=terms.DEFAULT_WEIGHTS
 
 
 @settings(max_examples=150, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 60), k=st.integers(1, 70), data=st.data())
-def test_rank_equals_brute_force(seed, n, k, data):
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(0, 60),
+    k=st.integers(1, 70),
+    skill_first=st.sampled_from([0.0, 1.0]),  # start from the radius search, or a skill's holders
+    data=st.data(),
+)
+def test_rank_equals_brute_force(seed, n, k, skill_first, data):
+    from marketplace.matching import scorer
+
     people, workers = make_workers(seed, n)
-    check_against_reference(people, workers, data.draw(query_strategy(n)), k)
+    original = scorer.SKILL_FIRST_SHARE
+    scorer.SKILL_FIRST_SHARE = skill_first
+    try:
+        check_against_reference(people, workers, data.draw(query_strategy(n)), k)
+    finally:
+        scorer.SKILL_FIRST_SHARE = original
 
 
 @settings(max_examples=40, deadline=None)
