@@ -16,7 +16,6 @@ from marketplace.models import (
     CertificateType,
     Industry,
     LendingAgreement,
-    Notification,
     Payer,
     Role,
     ShiftCertificate,
@@ -32,19 +31,9 @@ from marketplace.models import (
 )
 from marketplace.services import applications, offers
 from marketplace.services.eligibility import local_date
+from tests.helpers import notified, staff, status_of
 
 S = ApplicationStatus
-
-
-def staff(shift):
-    return shift.factory.members[0].user
-
-
-def notified(user_id, kind) -> int:
-    query = sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.kind == kind
-    )
-    return db.session.scalar(query)
 
 
 def actions() -> list[str]:
@@ -425,10 +414,6 @@ def test_promotion_passes_over_workers_who_can_no_longer_take_the_shift(make_wor
     db.session.expire_all()
     assert status_of(first) == S.WAITLISTED
     assert status_of(second) == S.OFFERED
-
-
-def status_of(application):
-    return db.session.get(Application, application.id).status
 
 
 def test_a_suspended_worker_lets_go_of_places_and_the_waiting_list_moves_up(

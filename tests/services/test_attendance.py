@@ -12,8 +12,6 @@ from marketplace.models import (
     Application,
     ApplicationStatus,
     Assignment,
-    AuditEvent,
-    Notification,
     Rating,
     RatingDirection,
     Shift,
@@ -21,28 +19,9 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.services import applications, attendance, offers
+from tests.helpers import audited, notified, staff, status_of
 
 S = ApplicationStatus
-
-
-def staff(shift):
-    return shift.factory.members[0].user
-
-
-def notified(user_id, kind) -> int:
-    query = sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.kind == kind
-    )
-    return db.session.scalar(query)
-
-
-def audited(action) -> int:
-    query = sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == action)
-    return db.session.scalar(query)
-
-
-def status_of(application) -> ApplicationStatus:
-    return db.session.scalar(sa.select(Application.status).where(Application.id == application.id))
 
 
 def fresh(worker) -> WorkerProfile:

@@ -1,0 +1,30 @@
+"""Small read helpers shared by the lifecycle service tests."""
+
+import sqlalchemy as sa
+
+from marketplace.extensions import db
+from marketplace.models import Application, ApplicationStatus, AuditEvent, Notification
+
+
+def staff(shift):
+    """The owner of the shift's factory, who acts for it."""
+    return shift.factory.members[0].user
+
+
+def notified(user_id, kind) -> int:
+    """How many notifications of a kind the user has."""
+    query = sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.kind == kind
+    )
+    return db.session.scalar(query)
+
+
+def audited(action) -> int:
+    """How many audit events of an action exist."""
+    query = sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == action)
+    return db.session.scalar(query)
+
+
+def status_of(application) -> ApplicationStatus:
+    """The application's state as stored now."""
+    return db.session.scalar(sa.select(Application.status).where(Application.id == application.id))
