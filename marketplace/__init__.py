@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table on the metadata)
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
+    from .services import matching_index  # noqa: F401  (its flush hook stamps changes)
     from .web.auth import load_user_from_session_token
 
     db.init_app(app)

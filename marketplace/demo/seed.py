@@ -35,6 +35,7 @@ from ..models import (
     WorkerProfile,
     WorkerSkill,
 )
+from ..services import matching_index
 from ..services.passwords import hash_password
 from .organisations import Batch, factory_rows, moderator_rows, reference_rows
 from .postings import shift_rows
@@ -143,6 +144,7 @@ def seed_demo(
                 db.session.execute(insert(model), _as_inserted(model, rows))
                 counts[model.__tablename__] += len(rows)
         _sync_sequences()
+        matching_index.bump()  # bulk inserts skip the ORM's change tracking
         db.session.commit()
     except Exception:
         db.session.rollback()

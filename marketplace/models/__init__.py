@@ -11,6 +11,7 @@ from .applications import (
 )
 from .audit import AuditEvent
 from .lending import AgreementStatus, LendingAgreement, Payer
+from .matching import MatchingState
 from .moderation import Report, ReportCategory, ReportStatus, ReportTarget
 from .notifications import Notification
 from .organisations import (
@@ -65,6 +66,7 @@ __all__ = [
     "FactoryMember",
     "Industry",
     "LendingAgreement",
+    "MatchingState",
     "MemberRole",
     "MemberStatus",
     "Notification",

@@ -17,7 +17,7 @@ from ..models import (
     WorkerProfile,
     utcnow,
 )
-from . import audit, notifications
+from . import audit, matching_index, notifications
 from .attendance import worked_hours
 
 S = ApplicationStatus
@@ -107,6 +107,7 @@ def _finish_started(shift: Shift, actor: User, now, association_id) -> list[int]
             .where(WorkerProfile.id == application.worker_id)
             .values(shifts_completed=WorkerProfile.shifts_completed + 1)
         )
+        matching_index.bump()  # reliability changed behind the ORM's back
         _record(
             actor,
             application.id,

@@ -23,7 +23,7 @@ from ..models import (
     WorkerProfile,
     utcnow,
 )
-from . import audit
+from . import audit, matching_index
 from .applications import fill_from_waitlist
 
 # With no shifts named or applied for, a period may run this much past the lender's extra days.
@@ -300,6 +300,7 @@ def _check_out(application: Application, now: datetime) -> None:
         .where(WorkerProfile.id == application.worker_id)
         .values(shifts_completed=WorkerProfile.shifts_completed + 1)
     )
+    matching_index.bump()  # reliability changed behind the ORM's back
 
 
 def hours_until(checked_in_at: datetime | None, shift: Shift, now: datetime) -> Decimal:

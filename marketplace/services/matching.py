@@ -1,0 +1,164 @@
+"""The bridge from rows to the matching math: the only place that loads data for it.
+
+Describes a shift as a ShiftQuery (skills and certificates as matrix columns, the workers
+the database knows are ineligible for it as exclusions) and ranks the process's index.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, or_, select
+
+from .. import policy
+from ..errors import NotFound
+from ..extensions import db
+from ..matching import skills as skill_math
+from ..matching.scorer import ShiftQuery, rank
+from ..matching.terms import TERMS
+from ..models import (
+    PLACE_HOLDING_STATES,
+    AgreementStatus,
+    Application,
+    AvailabilityWindow,
+    LendingAgreement,
+    Shift,
+    User,
+    WorkerKind,
+    WorkerProfile,
+)
+from . import authz
+from .matching_index import WorkerIndex, get_index
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BUSY = tuple(s for s in PLACE_HOLDING_STATES)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked worker: the score, what it is made of, and how far away they live."""
+
+    worker_id: int
+    name: str
+    kind: str
+    score: float
+    breakdown: dict[str, float]
+    distance_km: float
+
+
+def rank_workers(actor: User, shift_id: int, *, k: int = 50) -> list[Candidate]:
+    """The k best eligible workers for a shift, for its factory's staff or its moderators."""
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound(_l("No such shift."))
+    allowed = policy.can_manage_shift(actor, shift) or policy.can_moderate_shift(actor, shift)
+    authz.require(allowed, actor, "shift.matches", shift)
+    index = get_index()
+    ranking = rank(index.workers, index.geo, shift_query(shift, index), k=max(1, min(k, 500)))
+    return _candidates(ranking)
+
+
+def shift_query(shift: Shift, index: WorkerIndex) -> ShiftQuery:
+    """The shift as the scorer needs it."""
+    day = shift.starts_at.astimezone(SHANGHAI).date()
+    return ShiftQuery(
+        lat=shift.site.lat,
+        lon=shift.site.lon,
+        max_distance_km=shift.max_distance_km,
+        accepted_kinds=shift.accepted_kinds_mask,
+        pickup_points=[(p.lat, p.lon) for p in shift.pickup_points],
+        required_skills=[
+            (index.skill_columns.column(r.skill_id), r.min_level) for r in shift.required_skills
+        ],
+        preferred_skills=[
+            (index.skill_columns.column(p.skill_id), p.weight) for p in shift.preferred_skills
+        ],
+        required_certificates=[
+            index.certificate_columns.column(c.certificate_type_id)
+            for c in shift.required_certificates
+        ],
+        day=skill_math.day_number(day),
+        dormitory_beds=shift.dormitory_beds,
+        excluded=index.rows_of(excluded_worker_ids(shift)),
+    )
+
+
+def excluded_worker_ids(shift: Shift) -> set[int]:
+    """Workers the database rules out: busy then, unavailable then, or lent without cover."""
+    return _busy(shift) | _unavailable(shift) | _uncovered_idle(shift)
+
+
+def _busy(shift: Shift) -> set[int]:
+    # Holding a place on an overlapping shift (each starts before the other ends).
+    query = (
+        select(Application.worker_id)
+        .join(Shift, Shift.id == Application.shift_id)
+        .where(
+            Application.status.in_(BUSY),
+            Shift.id != shift.id,
+            Shift.starts_at < shift.ends_at,
+            Shift.ends_at > shift.starts_at,
+        )
+    )
+    return set(db.session.scalars(query))
+
+
+def _unavailable(shift: Shift) -> set[int]:
+    # A worker with availability windows must have one covering the whole shift.
+    covering = exists().where(
+        AvailabilityWindow.worker_id == WorkerProfile.id,
+        AvailabilityWindow.starts_at <= shift.starts_at,
+        AvailabilityWindow.ends_at >= shift.ends_at,
+    )
+    has_windows = exists().where(AvailabilityWindow.worker_id == WorkerProfile.id)
+    query = select(WorkerProfile.id).where(has_windows, ~covering)
+    return set(db.session.scalars(query))
+
+
+def _uncovered_idle(shift: Shift) -> set[int]:
+    # An idle employee works for another factory only under an approved agreement.
+    first = shift.starts_at.astimezone(SHANGHAI).date()
+    last = (shift.ends_at - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
+    covered = exists().where(
+        LendingAgreement.worker_id == WorkerProfile.id,
+        LendingAgreement.borrower_factory_id == shift.factory_id,
+        LendingAgreement.status == AgreementStatus.APPROVED,
+        LendingAgreement.starts_on <= first,
+        LendingAgreement.ends_on >= last,
+    )
+    query = select(WorkerProfile.id).where(
+        WorkerProfile.kind == WorkerKind.IDLE_EMPLOYEE,
+        or_(
+            WorkerProfile.lender_factory_id.is_(None),
+            WorkerProfile.lender_factory_id != shift.factory_id,
+        ),
+        and_(~covered),
+    )
+    return set(db.session.scalars(query))
+
+
+def _candidates(ranking) -> list[Candidate]:
+    ids = [int(i) for i in ranking.ids]
+    people = dict(
+        db.session.execute(
+            select(WorkerProfile.id, User.name).join(User).where(WorkerProfile.id.in_(ids))
+        ).all()
+    )
+    kinds = dict(
+        db.session.execute(
+            select(WorkerProfile.id, WorkerProfile.kind).where(WorkerProfile.id.in_(ids))
+        ).all()
+    )
+    terms = TERMS
+    return [
+        Candidate(
+            worker_id=worker_id,
+            name=people.get(worker_id, ""),
+            kind=str(kinds.get(worker_id, "")),
+            score=float(ranking.scores[i]),
+            breakdown={t: float(ranking.breakdown[i, j]) for j, t in enumerate(terms)},
+            distance_km=float(ranking.distances_km[i]),
+        )
+        for i, worker_id in enumerate(ids)
+    ]
