@@ -168,3 +168,27 @@ def test_a_change_made_by_another_process_is_seen_here(make_worker, make_shift, 
     )
     db.session.expire_all()
     assert [c.worker_id for c in matching.rank_workers(staff(shift), shift.id)] == [worker.id]
+
+
+def test_a_worker_is_recommended_the_shifts_that_suit_them(make_worker, make_shift, loom):
+    from marketplace.services.recommendations import recommend_shifts
+
+    suitable = _shift(make_shift, loom)
+    too_demanding = _shift(make_shift, loom, min_level=5)
+    applied = _shift(make_shift, loom)
+    worker = _worker(make_worker, loom, 3, km_north=2)
+    db.session.add(Application(worker_id=worker.id, shift_id=applied.id))
+    db.session.commit()
+    recommended = recommend_shifts(worker.user)
+    assert [r.shift_id for r in recommended] == [suitable.id]
+    assert too_demanding.id not in {r.shift_id for r in recommended}
+    (candidate,) = matching.rank_workers(staff(suitable), suitable.id)
+    assert abs(recommended[0].score - candidate.score) < 1e-12  # the same math both ways
+    assert abs(sum(recommended[0].breakdown.values()) - recommended[0].score) < 1e-12
+
+
+def test_only_workers_get_recommendations(make_user):
+    from marketplace.services.recommendations import recommend_shifts
+
+    with pytest.raises(Forbidden):
+        recommend_shifts(make_user(Role.FACTORY_STAFF))
