@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from .. import policy
 from ..errors import Conflict, Invalid, NotFound
@@ -20,6 +19,7 @@ from ..models import (
     utcnow,
 )
 from . import audit, authz, eligibility, notifications
+from .common import commit, flush
 
 DEFAULT_OFFER_TTL_HOURS = 24
 _UNPUBLISHED = frozenset({ShiftStatus.DRAFT, ShiftStatus.PENDING_REVIEW, ShiftStatus.REJECTED})
@@ -44,15 +44,14 @@ def load_application(application_id: int) -> Application:
     return application
 
 
-def association_of(application: Application) -> int:
-    """The association whose moderators oversee the application (its shift's factory's)."""
-    return application.shift.factory.association_id
-
-
 def record(action: str, actor: User | None, application: Application, **details) -> None:
     """Audit a change to the application under its shift's association."""
     audit.record(
-        action, actor=actor, obj=application, association_id=association_of(application), **details
+        action,
+        actor=actor,
+        obj=application,
+        association_id=audit.association_of(application),
+        **details,
     )
 
 
@@ -269,21 +268,3 @@ def apply(actor: User, shift_id: int, note: str = "") -> Application:
         fill_from_waitlist(shift)  # a place may have freed since we looked
     commit(_l("You applied for this shift a moment ago."))
     return application
-
-
-def flush(conflict_message) -> None:
-    """Flush now, so a refused constraint becomes a Conflict with the message."""
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(conflict_message) from exc
-
-
-def commit(conflict_message) -> None:
-    """Commit; a constraint the database refused becomes a Conflict with the message."""
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(conflict_message) from exc

@@ -21,9 +21,7 @@ from ..models import (
 )
 from . import authz
 from .applications import (
-    commit,
     fill_from_waitlist,
-    flush,
     load_application,
     lock_shift,
     record,
@@ -33,6 +31,7 @@ from .applications import (
     tell_worker,
     transition,
 )
+from .common import commit, flush, text_field
 
 S = ApplicationStatus
 # A worker who gives up an accepted place closer to the start than this leaves the factory short.
@@ -52,17 +51,6 @@ LATE_CANCELLATION_WEIGHT = 0.5
 _CANCELLABLE_BY_FACTORY = (S.ACCEPTED, S.OFFERED, S.APPLIED, S.WAITLISTED)
 _CANCELLABLE_BY_WORKER = (S.ACCEPTED,)
 _CHANGED = _l("This application changed a moment ago; reload the page and try again.")
-
-
-def _text(value: str, field: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        message = _l("Give a reason.")
-        raise Invalid(message, fields={field: [message]})
-    if len(value) > TEXT_MAX_LENGTH:
-        message = _l("Use at most %(n)d characters.", n=TEXT_MAX_LENGTH)
-        raise Invalid(message, fields={field: [message]})
-    return value
 
 
 def _bump(worker: WorkerProfile, counter: str) -> None:
@@ -97,7 +85,7 @@ def cancel(actor: User, application_id: int, reason: str) -> Application:
     shift = application.shift
     if shift.starts_at <= now:
         raise Conflict(_l("This shift has already started; it can no longer be cancelled."))
-    reason = _text(reason, "reason", required=True)
+    reason = text_field(reason, "reason", required=True, max_length=TEXT_MAX_LENGTH)
     late = by_worker and shift.starts_at - now < timedelta(hours=LATE_CANCELLATION_HOURS)
     held_place = application.status == S.ACCEPTED
     lock_shift(shift.id)
@@ -260,7 +248,7 @@ def rate(actor: User, application_id: int, score: int, comment: str = "") -> Rat
         {S.COMPLETED},
         _l("Rating opens once the shift is completed; this is %(s)s.", s=status),
     )
-    score, comment = _score(score), _text(comment, "comment")
+    score, comment = _score(score), text_field(comment, "comment", max_length=TEXT_MAX_LENGTH)
     assignment = _assignment(application)
     db.session.flush()  # an assignment made just now needs its id for the query below
     already = _l("This shift has already been rated from your side.")

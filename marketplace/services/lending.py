@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from .. import policy
 from ..errors import Conflict, Invalid, NotFound
@@ -26,6 +25,7 @@ from ..models import (
     utcnow,
 )
 from . import audit, authz, lending_rules
+from .common import commit, text_field
 from .notifications import factory_staff_ids, notify_many
 
 ACTIVE_STATUSES = (AgreementStatus.REQUESTED, AgreementStatus.APPROVED)
@@ -184,7 +184,7 @@ def refuse_agreement(actor: User, agreement_id: int, reason: str) -> LendingAgre
     agreement = _load(agreement_id)
     authz.require(policy.can_act_as_lender(actor, agreement), actor, "lending.refuse", agreement)
     _require_requested(agreement)
-    reason = required_reason(reason)
+    reason = text_field(reason, required=True)
     _decide(actor, agreement, AgreementStatus.REFUSED, reason)
     audit.record(
         "lending.refused",
@@ -228,7 +228,7 @@ def recall_worker(actor: User, agreement_id: int, reason: str) -> LendingAgreeme
                 status=agreement.status.value,
             )
         )
-    reason = required_reason(reason)
+    reason = text_field(reason, required=True)
     _decide(actor, agreement, AgreementStatus.RECALLED, reason)
     ended = lending_rules.end_places(actor, agreement, reason)
     audit.record(
@@ -266,14 +266,6 @@ def _require_requested(agreement: LendingAgreement) -> None:
         )
 
 
-def required_reason(reason: str | None) -> str:
-    """The stripped reason, or Invalid when there is none."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid(_l("Give a reason."), fields={"reason": [_l("Give a reason.")]})
-    return reason
-
-
 def _decide(actor: User, agreement: LendingAgreement, status, reason: str | None) -> None:
     # decided_* describe the decision that set the current status; the audit trail keeps the rest.
     agreement.status = status
@@ -298,11 +290,5 @@ def _tell_borrower_and_worker(agreement: LendingAgreement, kind: str, **extra) -
 
 
 def _commit(agreement: LendingAgreement) -> LendingAgreement:
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(
-            _l("The agreement changed while you were working on it. Please reload and try again.")
-        ) from exc
+    commit(_l("The agreement changed while you were working on it. Please reload and try again."))
     return agreement

@@ -21,7 +21,8 @@ from ..models import (
     utcnow,
 )
 from . import audit, authz, notifications
-from .posting import clean_reason, close_shift, committing, load_shift
+from .common import committing
+from .posting import clean_reason, close_shift, load_shift
 
 # Shifts that end when their factory is suspended or rejected; drafts wait for reinstatement.
 CLOSED_ON_SUSPENSION = (ShiftStatus.OPEN, ShiftStatus.PENDING_REVIEW)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import FactoryMember, MemberStatus, Notification
+from ..models import FactoryMember, MemberStatus, Notification, Role, User, UserStatus
 
 
 def notify(user_id: int, kind: str, *, obj=None, **params) -> Notification:
@@ -264,3 +264,13 @@ def _display(key: str, value):
     except ValueError:
         pass
     return value
+
+
+def moderator_ids(association_id: int) -> list[int]:
+    """Active moderators of an association, to tell it something."""
+    query = select(User.id).where(
+        User.role == Role.MODERATOR,
+        User.association_id == association_id,
+        User.status == UserStatus.ACTIVE,
+    )
+    return list(db.session.scalars(query))

@@ -15,7 +15,6 @@ from ..extensions import db
 from ..models import Application, ApplicationStatus, Assignment, User, WorkerProfile, utcnow
 from . import eligibility
 from .applications import (
-    commit,
     fill_from_waitlist,
     lock_shift,
     offer_deadline,
@@ -27,6 +26,7 @@ from .applications import (
     transition,
     worker_application,
 )
+from .common import commit, text_field
 
 S = ApplicationStatus
 MAX_OFFER_HOURS = 14 * 24
@@ -81,14 +81,6 @@ def offer(actor: User, application_id: int, *, expires_in_hours=None) -> Applica
     return application
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        message = _l("Use at most %(n)d characters.", n=REASON_MAX_LENGTH)
-        raise Invalid(message, fields={"reason": [message]})
-    return reason
-
-
 def reject(actor: User, application_id: int, reason: str = "") -> Application:
     """Factory staff turn an application down (also one on the waiting list or on offer)."""
     application = staff_application(actor, application_id, "application.reject")
@@ -96,7 +88,7 @@ def reject(actor: User, application_id: int, reason: str = "") -> Application:
     require_state(
         application, _UNDECIDED, _l("This application is %(s)s; it cannot be rejected.", s=status)
     )
-    reason = _reason(reason)
+    reason = text_field(reason, max_length=REASON_MAX_LENGTH)
     transition(application, _UNDECIDED, S.REJECTED, decided_at=utcnow())
     record("application.rejected", actor, application, reason=reason)
     tell_worker(application, "application_rejected", reason=reason)

@@ -1,28 +1,23 @@
 """Posting: factory staff create, edit, publish and cancel their own factory's shifts."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..models import (
     PLACE_HOLDING_STATES,
     Application,
     ApplicationStatus,
     Factory,
-    Role,
     Shift,
     ShiftStatus,
     Site,
     User,
-    UserStatus,
     WorkerProfile,
     mask_to_kinds,
     utcnow,
@@ -30,6 +25,8 @@ from ..models import (
 from . import audit, authz, eligibility, notifications
 from .applications import fill_from_waitlist
 from .closing import close_shift
+from .common import committing, text_field
+from .notifications import moderator_ids
 from .shifts import ShiftInput, fill_shift, shift_requirements, validate_shift_input
 
 EDITABLE = frozenset({ShiftStatus.DRAFT, ShiftStatus.PENDING_REVIEW, ShiftStatus.OPEN})
@@ -42,36 +39,9 @@ AUDITED_FIELDS = (
 )
 
 
-@contextmanager
-def committing(message) -> Iterator[None]:
-    """Run the block's writes and commit; a constraint the database refuses becomes a Conflict."""
-    try:
-        yield
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(message) from exc
-
-
-def moderator_ids(association_id: int) -> list[int]:
-    """Active moderators of an association, to tell it something."""
-    query = select(User.id).where(
-        User.role == Role.MODERATOR,
-        User.association_id == association_id,
-        User.status == UserStatus.ACTIVE,
-    )
-    return list(db.session.scalars(query))
-
-
 def clean_reason(reason: str | None, field: str = "reason") -> str:
     """A required free-text reason, stripped; Invalid if blank or too long."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid(_l("Give a reason."), fields={field: [_l("Give a reason.")]})
-    if len(reason) > MAX_REASON:
-        message = _l("Use at most 2000 characters.")
-        raise Invalid(message, fields={field: [message]})
-    return reason
+    return text_field(reason, field, required=True, max_length=MAX_REASON)
 
 
 def load_shift(shift_id: int, *, lock: bool = False) -> Shift:

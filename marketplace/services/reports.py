@@ -30,7 +30,8 @@ from ..models import (
     utcnow,
 )
 from . import audit, authz, notifications
-from .posting import committing, moderator_ids
+from .common import committing
+from .notifications import moderator_ids
 
 MAX_DESCRIPTION = 2000
 MAX_AUDIT_PAGE = 500

@@ -25,7 +25,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit, authz
+from . import audit, authz, common
 from .notifications import notify_many
 
 
@@ -326,11 +326,7 @@ def require_published(session: TrainingSession) -> None:
 
 def commit(obj):
     """Commit the caller's change; a concurrent clash becomes a Conflict."""
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(
-            _l("Someone changed this session at the same moment. Please reload and try again.")
-        ) from exc
+    common.commit(
+        _l("Someone changed this session at the same moment. Please reload and try again.")
+    )
     return obj
