@@ -182,3 +182,9 @@ def make_shift(app, make_factory):
         return shift
 
     return make
+
+
+@pytest.fixture
+def moderator_of(make_user):
+    """Makes a moderator of a factory's own association."""
+    return lambda factory: make_user(Role.MODERATOR, association=factory.association)

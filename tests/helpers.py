@@ -28,3 +28,19 @@ def audited(action) -> int:
 def status_of(application) -> ApplicationStatus:
     """The application's state as stored now."""
     return db.session.scalar(sa.select(Application.status).where(Application.id == application.id))
+
+
+def owner(factory):
+    """The factory's first member, its owner."""
+    return factory.members[0].user
+
+
+def events(action: str) -> list[AuditEvent]:
+    """The audit events of an action."""
+    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def notified_users(kind: str) -> set[int]:
+    """Who received a notification of a kind."""
+    query = sa.select(Notification.user_id).where(Notification.kind == kind)
+    return set(db.session.scalars(query))

@@ -10,11 +10,9 @@ from marketplace.extensions import db
 from marketplace.models import (
     Application,
     ApplicationStatus,
-    AuditEvent,
     CertificateType,
     Factory,
     Industry,
-    Notification,
     Role,
     Shift,
     ShiftStatus,
@@ -25,24 +23,8 @@ from marketplace.models import (
     WorkerSkill,
 )
 from marketplace.services import moderation
-
-
-def owner(factory):
-    return factory.members[0].user
-
-
-def events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))
-
-
-def notified(kind: str) -> set[int]:
-    query = sa.select(Notification.user_id).where(Notification.kind == kind)
-    return set(db.session.scalars(query))
-
-
-@pytest.fixture
-def moderator_of(make_user):
-    return lambda factory: make_user(Role.MODERATOR, association=factory.association)
+from tests.helpers import events, owner
+from tests.helpers import notified_users as notified
 
 
 @pytest.fixture

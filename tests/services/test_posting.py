@@ -12,10 +12,8 @@ from marketplace.extensions import db
 from marketplace.models import (
     Application,
     ApplicationStatus,
-    AuditEvent,
     CertificateType,
     Industry,
-    Notification,
     Role,
     Shift,
     ShiftStatus,
@@ -28,6 +26,8 @@ from marketplace.models import (
 )
 from marketplace.services.posting import cancel_shift, create_shift, publish_shift, update_shift
 from marketplace.services.shifts import ShiftInput
+from tests.helpers import events, owner
+from tests.helpers import notified_users as notified
 
 
 @pytest.fixture
@@ -54,10 +54,6 @@ def certificate(app):
     return made
 
 
-def owner(factory):
-    return factory.members[0].user
-
-
 def shift_input(factory, **overrides) -> ShiftInput:
     starts = utcnow().replace(microsecond=0) + timedelta(days=2)
     data = ShiftInput(
@@ -69,15 +65,6 @@ def shift_input(factory, **overrides) -> ShiftInput:
         hourly_pay_cny=Decimal("28.50"),
     )
     return replace(data, **overrides)
-
-
-def events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))
-
-
-def notified(kind: str) -> set[int]:
-    query = sa.select(Notification.user_id).where(Notification.kind == kind)
-    return set(db.session.scalars(query))
 
 
 def apply(worker, shift, status: ApplicationStatus) -> Application:

@@ -7,9 +7,7 @@ from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.models import (
     Application,
-    AuditEvent,
     Industry,
-    Notification,
     Report,
     ReportStatus,
     Role,
@@ -21,24 +19,8 @@ from marketplace.models import (
     WorkerSkill,
 )
 from marketplace.services import audit, reports
-
-
-def owner(factory):
-    return factory.members[0].user
-
-
-def events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))
-
-
-def notified(kind: str) -> set[int]:
-    query = sa.select(Notification.user_id).where(Notification.kind == kind)
-    return set(db.session.scalars(query))
-
-
-@pytest.fixture
-def moderator_of(make_user):
-    return lambda factory: make_user(Role.MODERATOR, association=factory.association)
+from tests.helpers import events, owner
+from tests.helpers import notified_users as notified
 
 
 def _file(actor, target_type, target_id, category="unsafe_conditions", text="车间没有消防通道"):
