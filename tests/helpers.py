@@ -44,3 +44,48 @@ def notified_users(kind: str) -> set[int]:
     """Who received a notification of a kind."""
     query = sa.select(Notification.user_id).where(Notification.kind == kind)
     return set(db.session.scalars(query))
+
+
+def race(database_url: str, jobs, *, success: str) -> list[str]:
+    """Run (user_id, action(user)) jobs at the same moment, each thread on its own connection.
+
+    Outcomes in job order: `success`, "conflict" for a Conflict, or the repr of any other
+    exception (so an unexpected error fails the caller's assertion by name).
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy.pool import NullPool
+
+    from config import TestConfig
+    from marketplace import create_app
+    from marketplace.errors import Conflict
+    from marketplace.models import User
+
+    racing = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"poolclass": NullPool},
+    )
+    barrier = threading.Barrier(len(jobs))
+
+    def run(job) -> str:
+        user_id, action = job
+        with racing.app_context():
+            user = db.session.get(User, user_id)
+            assert user.worker_profile is not None  # loaded before the start
+            barrier.wait(timeout=60)
+            try:
+                action(user)
+            except Conflict:
+                return "conflict"
+            except Exception as exc:
+                return repr(exc)
+            return success
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            return list(pool.map(run, jobs))
+    finally:
+        with racing.app_context():
+            db.engine.dispose()

@@ -6,18 +6,16 @@ by a barrier so the transactions really overlap. Run on PostgreSQL in CI (.ci/ru
 """
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from config import TestConfig
 from marketplace import create_app
-from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.models import Application, ApplicationStatus, Assignment, Shift, User, utcnow
 from marketplace.services import offers
+from tests.helpers import race
 
 WORKERS = 50
 PLACES = 5
@@ -43,33 +41,11 @@ def _offers(make_worker, shift) -> list[tuple[int, int]]:
 
 
 def _race(database_url: str, pairs) -> list[str]:
-    racing = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"poolclass": NullPool},
-    )
-    barrier = threading.Barrier(len(pairs))
-
-    def accept(pair) -> str:
-        user_id, application_id = pair
-        with racing.app_context():
-            user = db.session.get(User, user_id)
-            assert user.worker_profile is not None  # loaded before the start
-            barrier.wait(timeout=60)
-            try:
-                offers.accept(user, application_id)
-            except Conflict:
-                return "conflict"
-            except Exception as exc:  # any other outcome fails the test, by name
-                return repr(exc)
-            return "accepted"
-
-    try:
-        with ThreadPoolExecutor(max_workers=len(pairs)) as pool:
-            return list(pool.map(accept, pairs))
-    finally:
-        with racing.app_context():
-            db.engine.dispose()
+    jobs = [
+        (user_id, lambda user, application_id=application_id: offers.accept(user, application_id))
+        for user_id, application_id in pairs
+    ]
+    return race(database_url, jobs, success="accepted")
 
 
 def test_fifty_concurrent_accepts_fill_exactly_five_places(
@@ -93,15 +69,12 @@ def test_fifty_concurrent_accepts_fill_exactly_five_places(
 
 def test_one_worker_cannot_take_two_overlapping_places_at_once(app, make_worker, make_shift):
     """Two overlapping offers accepted at the same moment: exactly one place is taken."""
-    import threading
 
     import sqlalchemy as sa
 
-    from config import TestConfig
-    from marketplace import create_app
     from marketplace.errors import DomainError
     from marketplace.extensions import db
-    from marketplace.models import Application, ApplicationStatus, User, utcnow
+    from marketplace.models import Application, ApplicationStatus, utcnow
     from marketplace.services import offers
 
     worker = make_worker()

@@ -1,13 +1,11 @@
 """Quick training: publish, enrol within capacity, withdraw, cancel, complete and grant."""
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from config import TestConfig
 from marketplace import create_app
@@ -32,6 +30,7 @@ from marketplace.models import (
 from marketplace.services import training
 from marketplace.services.lending_rules import local_today
 from marketplace.services.training_grants import complete_training
+from tests.helpers import race
 
 
 @pytest.fixture
@@ -209,32 +208,8 @@ def test_only_workers_enrol_and_only_in_open_sessions(world, make_user, make_wor
 
 
 def _race_enrol(database_url: str, user_ids: list[int], session_id: int) -> list[str]:
-    racing = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"poolclass": NullPool},
-    )
-    barrier = threading.Barrier(len(user_ids))
-
-    def enrol(user_id: int) -> str:
-        with racing.app_context():
-            user = db.session.get(User, user_id)
-            assert user.worker_profile is not None
-            barrier.wait(timeout=60)
-            try:
-                training.enrol(user, session_id)
-            except Conflict:
-                return "conflict"
-            except Exception as exc:  # any other outcome fails the test, by name
-                return repr(exc)
-            return "enrolled"
-
-    try:
-        with ThreadPoolExecutor(max_workers=len(user_ids)) as pool:
-            return list(pool.map(enrol, user_ids))
-    finally:
-        with racing.app_context():
-            db.engine.dispose()
+    jobs = [(user_id, lambda user: training.enrol(user, session_id)) for user_id in user_ids]
+    return race(database_url, jobs, success="enrolled")
 
 
 def test_concurrent_enrolments_never_exceed_capacity(world, make_worker, database_url):
