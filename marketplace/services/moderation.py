@@ -61,20 +61,29 @@ def _decide_factory(actor: User, factory: Factory, action: str, status, reason=N
     )
 
 
+def _moderated_factory(actor: User, factory_id: int, action: str, required, refusal) -> Factory:
+    """The factory, once the actor may moderate it and it is in the state the action needs."""
+    factory = _load_factory(factory_id)
+    authz.require(policy.can_moderate_factory(actor, factory), actor, action, factory)
+    if factory.verification_status != required:
+        raise Conflict(refusal(factory.verification_status.value))
+    return factory
+
+
 def verify_factory(actor: User, factory_id: int) -> Factory:
     """Verify a pending factory.
 
     Its shifts already waiting for review stay pending: the moderator approves them one by one.
     """
-    factory = _load_factory(factory_id)
-    authz.require(policy.can_moderate_factory(actor, factory), actor, "factory.verify", factory)
-    if factory.verification_status != VerificationStatus.PENDING:
-        raise Conflict(
-            _l(
-                "This factory is %(status)s; only a pending factory can be verified.",
-                status=factory.verification_status.value,
-            )
-        )
+    factory = _moderated_factory(
+        actor,
+        factory_id,
+        "factory.verify",
+        VerificationStatus.PENDING,
+        lambda status: _l(
+            "This factory is %(status)s; only a pending factory can be verified.", status=status
+        ),
+    )
     with committing(_l("The factory changed meanwhile; please try again.")):
         _decide_factory(actor, factory, "verified", VerificationStatus.VERIFIED)
     return factory
@@ -82,15 +91,15 @@ def verify_factory(actor: User, factory_id: int) -> Factory:
 
 def reject_factory(actor: User, factory_id: int, reason: str) -> Factory:
     """Refuse a pending factory, with a reason; its shifts waiting for review are cancelled."""
-    factory = _load_factory(factory_id)
-    authz.require(policy.can_moderate_factory(actor, factory), actor, "factory.reject", factory)
-    if factory.verification_status != VerificationStatus.PENDING:
-        raise Conflict(
-            _l(
-                "This factory is %(status)s; only a pending factory can be rejected.",
-                status=factory.verification_status.value,
-            )
-        )
+    factory = _moderated_factory(
+        actor,
+        factory_id,
+        "factory.reject",
+        VerificationStatus.PENDING,
+        lambda status: _l(
+            "This factory is %(status)s; only a pending factory can be rejected.", status=status
+        ),
+    )
     reason = clean_reason(reason)
     with committing(_l("The factory changed meanwhile; please try again.")):
         closed = _close_factory_shifts(actor, factory, reason, "factory_rejected")
@@ -102,15 +111,15 @@ def reject_factory(actor: User, factory_id: int, reason: str) -> Factory:
 
 def suspend_factory(actor: User, factory_id: int, reason: str) -> Factory:
     """Suspend a verified factory: its open and pending shifts close and their workers are told."""
-    factory = _load_factory(factory_id)
-    authz.require(policy.can_moderate_factory(actor, factory), actor, "factory.suspend", factory)
-    if factory.verification_status != VerificationStatus.VERIFIED:
-        raise Conflict(
-            _l(
-                "This factory is %(status)s; only a verified factory can be suspended.",
-                status=factory.verification_status.value,
-            )
-        )
+    factory = _moderated_factory(
+        actor,
+        factory_id,
+        "factory.suspend",
+        VerificationStatus.VERIFIED,
+        lambda status: _l(
+            "This factory is %(status)s; only a verified factory can be suspended.", status=status
+        ),
+    )
     reason = clean_reason(reason)
     with committing(_l("The factory changed meanwhile; please try again.")):
         closed = _close_factory_shifts(actor, factory, reason, "factory_suspended")
@@ -122,15 +131,15 @@ def suspend_factory(actor: User, factory_id: int, reason: str) -> Factory:
 
 def reinstate_factory(actor: User, factory_id: int) -> Factory:
     """Lift a suspension; the shifts it closed stay cancelled."""
-    factory = _load_factory(factory_id)
-    authz.require(policy.can_moderate_factory(actor, factory), actor, "factory.reinstate", factory)
-    if factory.verification_status != VerificationStatus.SUSPENDED:
-        raise Conflict(
-            _l(
-                "This factory is %(status)s; only a suspended factory can be reinstated.",
-                status=factory.verification_status.value,
-            )
-        )
+    factory = _moderated_factory(
+        actor,
+        factory_id,
+        "factory.reinstate",
+        VerificationStatus.SUSPENDED,
+        lambda status: _l(
+            "This factory is %(status)s; only a suspended factory can be reinstated.", status=status
+        ),
+    )
     with committing(_l("The factory changed meanwhile; please try again.")):
         _decide_factory(actor, factory, "reinstated", VerificationStatus.VERIFIED)
     return factory
