@@ -18,7 +18,13 @@ def record(
     """Add an audit event to the session; the calling service commits it."""
     if obj is not None and getattr(obj, "id", None) is None:
         db.session.flush()  # the event must name the object's id
-    event = AuditEvent(
+    event = _event(action, actor, obj, association_id, details)
+    db.session.add(event)
+    return event
+
+
+def _event(action: str, actor, obj, association_id, details: dict) -> AuditEvent:
+    return AuditEvent(
         action=action,
         actor_id=getattr(actor, "id", None),
         object_type=obj.__tablename__ if obj is not None else None,
@@ -27,8 +33,6 @@ def record(
         ip_address=request.remote_addr if has_request_context() else None,
         details=details,
     )
-    db.session.add(event)
-    return event
 
 
 def record_refusal(action: str, *, actor=None, obj=None) -> None:
@@ -37,15 +41,7 @@ def record_refusal(action: str, *, actor=None, obj=None) -> None:
     The caller's session is left alone: the refusal is kept even though the
     caller's work is abandoned, and nothing the caller had pending is committed.
     """
-    event = AuditEvent(
-        action="denied." + action,
-        actor_id=getattr(actor, "id", None),
-        object_type=obj.__tablename__ if obj is not None else None,
-        object_id=getattr(obj, "id", None),
-        association_id=association_of(obj),
-        ip_address=request.remote_addr if has_request_context() else None,
-        details={},
-    )
+    event = _event("denied." + action, actor, obj, association_of(obj), {})
     with Session(db.engine) as session:
         session.add(event)
         session.commit()
