@@ -61,6 +61,15 @@ class Config:
     # The longest lending agreement a borrower may request.
     LENDING_MAX_DAYS = _env_int("LENDING_MAX_DAYS", 90)
 
+    # Background jobs: "thread" runs each in a thread of this process (the embedded default);
+    # "eager" runs it at once in the caller (tests, one-off commands).
+    JOB_BACKEND = os.environ.get("JOB_BACKEND", "thread")
+    # Placement runs: candidates per shift handed to the solver (best first), the solver's time
+    # budget, and the longest window a run may cover.
+    PLACEMENT_CANDIDATES_PER_SHIFT = _env_int("PLACEMENT_CANDIDATES_PER_SHIFT", 1000)
+    PLACEMENT_TIME_LIMIT_SECONDS = _env_int("PLACEMENT_TIME_LIMIT_SECONDS", 300)
+    PLACEMENT_MAX_WINDOW_DAYS = _env_int("PLACEMENT_MAX_WINDOW_DAYS", 31)
+
     # E-mail for notifications: sent through SMTP when MAIL_SERVER is set, else logged.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 25)
@@ -81,6 +90,7 @@ class TestConfig(Config):
     # CSRF stays on in tests: the tests post the token like a browser does.
     WTF_CSRF_ENABLED = True
     CLI_LOCALE = "en"
+    JOB_BACKEND = "eager"  # a test that needs a real background thread sets "thread"
     MAIL_SERVER = None  # tests start their own SMTP server when they need one
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: flask seed-demo, flask create-user."""
+"""Flask commands: flask seed-demo, flask create-user (and the groups they add)."""
 
 import click
 from flask import Flask, current_app
@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 
 from .cli_jobs import offers_cli
 from .cli_notifications import notifications_cli
+from .cli_placement import placement_cli
 from .errors import DomainError
 from .extensions import db
 from .models import Association, Role
@@ -75,3 +76,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(offers_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(placement_cli)

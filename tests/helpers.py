@@ -73,7 +73,7 @@ def race(database_url: str, jobs, *, success: str) -> list[str]:
         user_id, action = job
         with racing.app_context():
             user = db.session.get(User, user_id)
-            assert user.worker_profile is not None  # loaded before the start
+            _ = user.worker_profile  # loaded before the start, so the race is only the action
             barrier.wait(timeout=60)
             try:
                 action(user)

@@ -25,6 +25,14 @@ from .organisations import (
     Site,
     VerificationStatus,
 )
+from .placement import (
+    ACTIVE_RUN_STATES,
+    PlacementProposal,
+    PlacementRun,
+    ProposalStatus,
+    RunObjective,
+    RunStatus,
+)
 from .shifts import (
     PickupPoint,
     Shift,
@@ -48,6 +56,7 @@ from .workers import (
 )
 
 __all__ = [
+    "ACTIVE_RUN_STATES",
     "ALL_KINDS_MASK",
     "PLACE_HOLDING_STATES",
     "AgreementStatus",
@@ -72,6 +81,9 @@ __all__ = [
     "Notification",
     "Payer",
     "PickupPoint",
+    "PlacementProposal",
+    "PlacementRun",
+    "ProposalStatus",
     "Rating",
     "RatingDirection",
     "Report",
@@ -79,6 +91,8 @@ __all__ = [
     "ReportStatus",
     "ReportTarget",
     "Role",
+    "RunObjective",
+    "RunStatus",
     "Shift",
     "ShiftCertificate",
     "ShiftPreferredSkill",

@@ -67,6 +67,9 @@ class Association(db.Model):
     industry: Mapped[Industry] = mapped_column(str_enum(Industry, "industry"))
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Score term -> weight for ranking this association's shifts; None: the defaults
+    # (marketplace.matching.terms.DEFAULT_WEIGHTS).
+    matching_weights: Mapped[dict | None] = mapped_column(sa.JSON)
 
     district = relationship("District")
     factories = relationship("Factory", back_populates="association")

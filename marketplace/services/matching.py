@@ -16,7 +16,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..matching import skills as skill_math
 from ..matching.scorer import ShiftQuery, rank
-from ..matching.terms import TERMS
+from ..matching.terms import TERMS, Ranking
 from ..models import (
     PLACE_HOLDING_STATES,
     AgreementStatus,
@@ -30,6 +30,7 @@ from ..models import (
 )
 from . import authz
 from .matching_index import WorkerIndex, get_index
+from .matching_weights import weights_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUSY = tuple(s for s in PLACE_HOLDING_STATES)
@@ -54,13 +55,18 @@ def rank_workers(actor: User, shift_id: int, *, k: int = 50) -> list[Candidate]:
         raise NotFound(_l("No such shift."))
     allowed = policy.can_manage_shift(actor, shift) or policy.can_moderate_shift(actor, shift)
     authz.require(allowed, actor, "shift.matches", shift)
-    index = get_index()
-    ranking = rank(index.workers, index.geo, shift_query(shift, index), k=max(1, min(k, 500)))
-    return _candidates(ranking)
+    return _candidates(rank_shift(shift, get_index(), k=max(1, min(k, 500))))
 
 
-def shift_query(shift: Shift, index: WorkerIndex) -> ShiftQuery:
-    """The shift as the scorer needs it."""
+def rank_shift(shift: Shift, index: WorkerIndex, *, k: int, also_excluded=()) -> Ranking:
+    """The k best eligible workers for the shift (no authorisation: callers check)."""
+    query = shift_query(shift, index, also_excluded=also_excluded)
+    weights = weights_of(shift.factory.association)
+    return rank(index.workers, index.geo, query, k=k, weights=weights)
+
+
+def shift_query(shift: Shift, index: WorkerIndex, *, also_excluded=()) -> ShiftQuery:
+    """The shift as the scorer needs it; also_excluded are more worker ids to leave out."""
     day = shift.starts_at.astimezone(SHANGHAI).date()
     return ShiftQuery(
         lat=shift.site.lat,
@@ -80,7 +86,7 @@ def shift_query(shift: Shift, index: WorkerIndex) -> ShiftQuery:
         ],
         day=skill_math.day_number(day),
         dormitory_beds=shift.dormitory_beds,
-        excluded=index.rows_of(excluded_worker_ids(shift)),
+        excluded=index.rows_of(excluded_worker_ids(shift) | set(also_excluded)),
     )
 
 

@@ -62,7 +62,13 @@ def offer(actor: User, application_id: int, *, expires_in_hours=None) -> Applica
             s=status,
         ),
     )
-    hours = _offer_hours(expires_in_hours)
+    make_offer(actor, application, _offer_hours(expires_in_hours))
+    commit(_l("This application changed a moment ago; reload the page and try again."))
+    return application
+
+
+def make_offer(actor: User, application: Application, hours: float | None, **details) -> None:
+    """Turn an offerable application into an offer; the caller authorises and commits."""
     shift, worker = application.shift, application.worker
     eligibility.require_eligible(worker, shift, _l("This worker cannot take this shift now."))
     now = utcnow()
@@ -75,9 +81,32 @@ def offer(actor: User, application_id: int, *, expires_in_hours=None) -> Applica
         offer_expires_at=deadline,
         lending_agreement_id=eligibility.agreement_id_for(worker, shift),
     )
-    record("application.offered", actor, application, offer_expires_at=deadline.isoformat())
+    record(
+        "application.offered", actor, application, offer_expires_at=deadline.isoformat(), **details
+    )
     tell_worker(application, "offer_made", expires_at=deadline)
-    commit(_l("This application changed a moment ago; reload the page and try again."))
+
+
+def offer_unasked(actor: User, shift, worker: WorkerProfile, **details) -> Application:
+    """Offer a place to a worker who may not have applied (a placement run's proposal).
+
+    Reuses the worker's application for the shift if it is still offerable, else starts one;
+    the caller authorises, checks eligibility first if it wants a reason, and commits.
+    """
+    application = db.session.scalar(
+        select(Application).where(
+            Application.worker_id == worker.id, Application.shift_id == shift.id
+        )
+    )
+    if application is None:
+        application = Application(worker_id=worker.id, shift_id=shift.id, status=S.APPLIED)
+        db.session.add(application)
+        db.session.flush()
+    elif application.status not in _OFFERABLE:
+        raise Conflict(
+            _l("The worker's application for this shift is %(s)s.", s=application.status.value)
+        )
+    make_offer(actor, application, None, **details)
     return application
 
 

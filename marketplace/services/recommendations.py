@@ -16,10 +16,11 @@ from ..matching import skills as skill_math
 from ..matching.geo import unit_vectors
 from ..matching.shift_scorer import ShiftArrays, rank_shifts_for_worker
 from ..matching.terms import TERMS
-from ..models import Application, Shift, ShiftStatus, User, utcnow
+from ..models import Application, Factory, Shift, ShiftStatus, User, utcnow
 from . import authz
 from .matching import SHANGHAI, excluded_worker_ids
 from .matching_index import WorkerIndex, get_index
+from .matching_weights import weights_of
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def _open_shifts() -> list[Shift]:
             selectinload(Shift.preferred_skills),
             selectinload(Shift.required_certificates),
             selectinload(Shift.pickup_points),
+            selectinload(Shift.factory).selectinload(Factory.association),
         )
         .order_by(Shift.id)
     )
@@ -130,6 +132,10 @@ def _shift_arrays(shifts: list[Shift], index: WorkerIndex) -> ShiftArrays:
         if stops
         else None,
         pickup_shift=np.asarray([p[0] for p in stops], dtype=np.intp) if stops else None,
+        weights=np.array(
+            [[weights_of(s.factory.association).get(t, 0.0) for t in TERMS] for s in shifts],
+            dtype=np.float64,
+        ),
     )
 
 
