@@ -55,12 +55,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api import api_bp
     from .web.account import bp as account_bp
+    from .web.association import bp as association_bp
     from .web.auth import bp as auth_bp
     from .web.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(association_bp)
     app.register_blueprint(api_bp)
 
 

@@ -18,12 +18,16 @@ from marketplace.models import (
     MemberStatus,
     Role,
     Shift,
+    ShiftRequiredSkill,
     ShiftStatus,
     Site,
+    Skill,
     User,
     VerificationStatus,
     WorkerKind,
     WorkerProfile,
+    WorkerSkill,
+    kinds_to_mask,
     utcnow,
 )
 from marketplace.services.passwords import hash_password
@@ -188,3 +192,41 @@ def make_shift(app, make_factory):
 def moderator_of(make_user):
     """Makes a moderator of a factory's own association."""
     return lambda factory: make_user(Role.MODERATOR, association=factory.association)
+
+
+@pytest.fixture
+def loom(app):
+    """The loom-operation skill."""
+    skill = Skill(
+        code="weaving.loom", name_zh="挡车", name_en="Loom operation", industry=Industry.TEXTILES
+    )
+    db.session.add(skill)
+    db.session.commit()
+    return skill
+
+
+@pytest.fixture
+def placement_scene(make_factory, make_shift, make_worker, moderator_of, loom):
+    """Two overlapping one-place shifts; one worker fits both, the other only the first.
+
+    Whoever takes the best-looking pair first fills one place; the optimum fills both.
+    """
+    factory = make_factory()
+    first = make_shift(factory=factory, headcount=1, starts_in_hours=48)
+    second = make_shift(factory=factory, headcount=1, starts_in_hours=50)
+    second.accepted_kinds_mask = kinds_to_mask([WorkerKind.RETIREE])
+    both = make_worker(WorkerKind.RETIREE)
+    one = make_worker(WorkerKind.CROSS_INDUSTRY)
+    for shift in (first, second):
+        db.session.add(ShiftRequiredSkill(shift_id=shift.id, skill_id=loom.id, min_level=2))
+    for worker, level in ((both, 5), (one, 2)):
+        db.session.add(WorkerSkill(worker_id=worker.id, skill_id=loom.id, level=level))
+    db.session.commit()
+    return {
+        "factory": factory,
+        "first": first,
+        "second": second,
+        "both": both,
+        "one": one,
+        "moderator": moderator_of(factory),
+    }

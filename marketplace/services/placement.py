@@ -151,17 +151,21 @@ def run_proposals(actor: User, run_id: int) -> list[PlacementProposal]:
 def retry_run(actor: User, run_id: int) -> PlacementRun:
     """Queue a failed run again (or one whose job died: its lease has lapsed)."""
     run = get_run(actor, run_id, "placement.retry")
-    now = utcnow()
-    stale = run.status == RunStatus.RUNNING and (
-        run.lease_expires_at is None or run.lease_expires_at < now
-    )
-    if run.status != RunStatus.FAILED and not stale:
+    if not can_retry(run):
         raise Conflict(_l("Only a failed run, or one whose job stopped answering, can be retried."))
     _move(run, {run.status}, RunStatus.QUEUED, lease_expires_at=None)
     _record("placement.retried", actor, run)
     commit(_ALREADY_ACTIVE)
     jobs.enqueue(JOB_NAME, run.id)
     return run
+
+
+def can_retry(run: PlacementRun) -> bool:
+    """Whether the run failed, or its job stopped answering (RUNNING past its lease)."""
+    if run.status == RunStatus.FAILED:
+        return True
+    lapsed = run.lease_expires_at is None or run.lease_expires_at < utcnow()
+    return run.status == RunStatus.RUNNING and lapsed
 
 
 def discard_run(actor: User, run_id: int) -> PlacementRun:

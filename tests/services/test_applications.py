@@ -14,14 +14,12 @@ from marketplace.models import (
     ApplicationStatus,
     AuditEvent,
     CertificateType,
-    Industry,
     LendingAgreement,
     Payer,
     Role,
     ShiftCertificate,
     ShiftRequiredSkill,
     ShiftStatus,
-    Skill,
     UserStatus,
     WorkerCertificate,
     WorkerKind,
@@ -42,16 +40,6 @@ def actions() -> list[str]:
 
 def messages(exc_info) -> list[str]:
     return [str(m) for m in exc_info.value.fields["eligibility"]]
-
-
-@pytest.fixture
-def loom(app):
-    skill = Skill(
-        code="weaving.loom", name_zh="挡车", name_en="Loom operation", industry=Industry.TEXTILES
-    )
-    db.session.add(skill)
-    db.session.commit()
-    return skill
 
 
 @pytest.fixture

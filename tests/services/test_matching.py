@@ -16,12 +16,10 @@ from marketplace.models import (
     Application,
     ApplicationStatus,
     AvailabilityWindow,
-    Industry,
     LendingAgreement,
     Payer,
     Role,
     ShiftRequiredSkill,
-    Skill,
     UserStatus,
     WorkerKind,
     WorkerSkill,
@@ -30,14 +28,6 @@ from marketplace.services import matching, matching_index
 from tests.helpers import staff
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def loom(app):
-    skill = Skill(code="weaving.loom", name_zh="挡车", name_en="Loom", industry=Industry.TEXTILES)
-    db.session.add(skill)
-    db.session.commit()
-    return skill
 
 
 def _worker(make_worker, loom, level, km_north=0.0, kind=WorkerKind.RETIREE):

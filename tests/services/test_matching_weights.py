@@ -5,19 +5,11 @@ import pytest
 from marketplace.errors import Forbidden, Invalid
 from marketplace.extensions import db
 from marketplace.matching.terms import DEFAULT_WEIGHTS
-from marketplace.models import Association, Industry, Role, ShiftRequiredSkill, Skill, WorkerSkill
+from marketplace.models import Association, Role, ShiftRequiredSkill, WorkerSkill
 from marketplace.services import matching
 from marketplace.services.matching_weights import set_weights, weights_of
 from marketplace.services.recommendations import recommend_shifts
 from tests.helpers import events, staff
-
-
-@pytest.fixture
-def loom(app):
-    skill = Skill(code="weaving.loom", name_zh="挡车", name_en="Loom", industry=Industry.TEXTILES)
-    db.session.add(skill)
-    db.session.commit()
-    return skill
 
 
 def _shift_and_workers(make_shift, make_worker, loom):
