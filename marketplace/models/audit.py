@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
@@ -32,3 +32,5 @@ class AuditEvent(db.Model):
     )
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    actor = relationship("User", viewonly=True)

@@ -22,6 +22,7 @@ from ..models import (
     WorkerProfile,
 )
 from . import audit, authz, closing, sessions, throttle
+from .common import text_field
 from .passwords import hash_password, password_problems
 
 
@@ -181,6 +182,7 @@ def suspend_user(actor: User, user: User, reason: str) -> User:
     authz.require(policy.can_suspend_user(actor, user), actor, "account.suspend", user)
     if user.status == UserStatus.SUSPENDED:
         raise Conflict(_l("This account is already suspended."))
+    reason = text_field(reason, required=True, max_length=1000)
     user.status = UserStatus.SUSPENDED
     sessions.revoke_all(user)
     if user.worker_profile is not None:

@@ -21,7 +21,6 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import (
     Application,
-    Association,
     PlacementProposal,
     PlacementRun,
     ProposalStatus,
@@ -35,6 +34,7 @@ from . import audit, authz, eligibility, offers
 from .common import commit, flush
 from .placement_job import JOB_NAME
 from .placement_problem import OFFERABLE_STATES, open_places
+from .reports import moderated_association
 
 _ALREADY_ACTIVE = _l(
     "A placement run for this association is already queued, running or waiting for review;"
@@ -55,10 +55,7 @@ def start_run(
     actor: User, association_id: int, starts_at: datetime, ends_at: datetime, objective="fill"
 ) -> PlacementRun:
     """Queue a run over the association's open shifts starting in [starts_at, ends_at)."""
-    association = db.session.get(Association, association_id)
-    if association is None:
-        raise NotFound(_l("No such association."))
-    authz.require(policy.moderates(actor, association.id), actor, "placement.start", association)
+    association = moderated_association(actor, association_id, "placement.start")
     objective = _objective(objective)
     _check_window(starts_at, ends_at)
     if _active_run(association.id) is not None:

@@ -1,9 +1,9 @@
 """What moderators handle and read: reports, the review queue, the audit trail."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, union
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import joinedload
 
 from .. import policy
@@ -145,7 +145,8 @@ def _close_report(actor: User, report_id: int, resolution: str, status: ReportSt
     return report
 
 
-def _moderated_association(actor: User, association_id: int, action: str) -> Association:
+def moderated_association(actor: User, association_id: int, action: str) -> Association:
+    """The association, if the actor moderates it (else NotFound or an audited Forbidden)."""
     association = db.session.get(Association, association_id)
     if association is None:
         raise NotFound(_l("No such association."))
@@ -155,7 +156,7 @@ def _moderated_association(actor: User, association_id: int, action: str) -> Ass
 
 def list_reports(actor: User, association_id: int, status: str | None = None) -> list[Report]:
     """An association's reports, newest first, optionally of one status."""
-    _moderated_association(actor, association_id, "report.list")
+    moderated_association(actor, association_id, "report.list")
     query = select(Report).where(Report.association_id == association_id)
     if status is not None:
         if status not in {s.value for s in ReportStatus}:
@@ -167,16 +168,17 @@ def list_reports(actor: User, association_id: int, status: str | None = None) ->
 
 @dataclass
 class ReviewQueue:
-    """What waits for an association's moderators."""
+    """What waits for an association's moderators: the oldest items first, and how many."""
 
     factories: list[Factory]
     shifts: list[Shift]
     worker_skills: list[WorkerSkill]
     worker_certificates: list[WorkerCertificate]
     reports: list[Report]
+    totals: dict[str, int] = field(default_factory=dict)  # section -> items waiting in all
 
 
-def _tied_worker_ids(association_id: int):
+def tied_worker_ids(association_id: int):
     """Workers tied to the association, as policy.worker_association_ids sees it, reversed."""
     lent = (
         select(WorkerProfile.id)
@@ -197,10 +199,13 @@ def _tied_worker_ids(association_id: int):
     return union(lent, applied, trained).subquery()
 
 
-def review_queue(actor: User, association_id: int) -> ReviewQueue:
-    """Factories to verify, shifts to review, skills and certificates to verify, open reports."""
-    _moderated_association(actor, association_id, "moderation.queue")
-    tied = select(_tied_worker_ids(association_id).c[0])
+def review_queue(actor: User, association_id: int, *, limit: int | None = None) -> ReviewQueue:
+    """Factories to verify, shifts to review, skills and certificates to verify, open reports.
+
+    Each section holds its oldest `limit` items (all when None); `totals` counts them all.
+    """
+    moderated_association(actor, association_id, "moderation.queue")
+    tied = select(tied_worker_ids(association_id).c[0])
     factories = select(Factory).where(
         Factory.association_id == association_id,
         Factory.verification_status == VerificationStatus.PENDING,
@@ -221,13 +226,26 @@ def review_queue(actor: User, association_id: int) -> ReviewQueue:
     reports = select(Report).where(
         Report.association_id == association_id, Report.status == ReportStatus.OPEN
     )
-    return ReviewQueue(
-        factories=list(db.session.scalars(factories.order_by(Factory.created_at, Factory.id))),
-        shifts=list(db.session.scalars(shifts.order_by(Shift.starts_at, Shift.id))),
-        worker_skills=list(db.session.scalars(skills.order_by(WorkerSkill.id))),
-        worker_certificates=list(db.session.scalars(certificates.order_by(WorkerCertificate.id))),
-        reports=list(db.session.scalars(reports.order_by(Report.created_at, Report.id))),
-    )
+    sections = {
+        "factories": factories.order_by(Factory.created_at, Factory.id),
+        "shifts": shifts.order_by(Shift.starts_at, Shift.id),
+        "worker_skills": skills.order_by(WorkerSkill.id),
+        "worker_certificates": certificates.order_by(WorkerCertificate.id),
+        "reports": reports.order_by(Report.created_at, Report.id),
+    }
+    found = {name: _first(query, limit) for name, query in sections.items()}
+    totals = {name: _count(query) for name, query in sections.items()}
+    return ReviewQueue(**found, totals=totals)
+
+
+def _first(query, limit: int | None) -> list:
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def _count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def audit_events(

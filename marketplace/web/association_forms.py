@@ -2,8 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField
-from wtforms.validators import DataRequired
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 OBJECTIVE_CHOICES = [
     SelectChoice("fill", _l("Fill as many places as possible, then the best matches")),
@@ -19,3 +27,26 @@ class PlacementRunForm(FlaskForm):
 
 class RunDecisionForm(FlaskForm):
     """Only the CSRF token: the decision is the button, the chosen proposals are checkboxes."""
+
+
+class DecisionForm(FlaskForm):
+    """A moderator's decision: the reason where the decision needs one, a level for skills."""
+
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    level = IntegerField(_l("Level"), validators=[Optional(), NumberRange(min=1, max=5)])
+
+
+class TrainingForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    location = StringField(_l("Place"), validators=[Optional(), Length(max=255)])
+    grant = SelectField(_l("Grants"), validators=[DataRequired()])
+    level_granted = IntegerField(
+        _l("Skill level granted (1-5)"), validators=[Optional(), NumberRange(min=1, max=5)]
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts (Shanghai time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends (Shanghai time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    capacity = IntegerField(_l("Places"), validators=[DataRequired(), NumberRange(min=1)])
