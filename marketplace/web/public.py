@@ -19,17 +19,19 @@ def index():
     form.fill_choices(reference.districts(), listing.filter_skills())
     if not form.validate():
         return render_template("public/index.html", form=form, listing=None), 400
+    filters = form.filters()
     try:
         found = listing.list_open_shifts(
             page=request.args.get("page", 1, type=int),
             per_page=current_app.config["SHIFTS_PER_PAGE"],
-            filters=form.filters(),
+            filters=filters,
             viewer=_viewer(),
         )
     except Invalid as exc:
         apply_field_errors(form, exc)
         return render_template("public/index.html", form=form, listing=None), 400
-    return render_template("public/index.html", form=form, listing=found)
+    filtered = filters != listing.ShiftFilters()
+    return render_template("public/index.html", form=form, listing=found, filtered=filtered)
 
 
 @bp.get("/shifts/<int:shift_id>")
