@@ -1,11 +1,11 @@
-# make run · make test · make lint   (see README.md)
+# make run · make test · make e2e · make lint   (see README.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format install install-dev db-upgrade seed clean translations extract-messages bench
+.PHONY: run test e2e browser lint format install install-dev db-upgrade seed clean translations extract-messages bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -47,8 +47,22 @@ seed: db-upgrade
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# The unit, service and web suites; the browser tests (tests/e2e) are left to `make e2e`
+# by pyproject's --ignore=tests/e2e.
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian's chromium drives the browser tests: Playwright's own browser download is never used.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-noto-cjk; \
+	fi
+
+# Browser tests against the app served by gunicorn on 127.0.0.1 with a fresh seeded database;
+# screenshots of the main pages are left in test-output/screenshots/.
+e2e: install-dev browser
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 # Benchmarks: ratios against baselines timed in the same run; prints a table, writes bench/results.json.
 bench: install-dev
@@ -63,4 +77,4 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-output

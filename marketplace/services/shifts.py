@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from ..errors import Invalid
 from ..extensions import db
@@ -19,7 +18,6 @@ from ..models import (
     ShiftCertificate,
     ShiftPreferredSkill,
     ShiftRequiredSkill,
-    ShiftStatus,
     Site,
     Skill,
     WorkerKind,
@@ -27,41 +25,13 @@ from ..models import (
     utcnow,
 )
 
+# The public list lives in listing.py; its callers reach it through this module too.
+from .listing import Page, ShiftFilters, list_open_shifts  # noqa: F401
+
 MAX_SHIFT_LENGTH = timedelta(hours=24)
 MAX_PAY_CNY = Decimal("999999.99")  # Numeric(8, 2)
 MAX_DISTANCE_KM = 500.0  # as far as a worker may say they travel
 MAX_DESCRIPTION = 5000
-
-
-@dataclass
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def list_open_shifts(*, page: int = 1, per_page: int = 20, district_id: int | None = None) -> Page:
-    """Open shifts that have not started yet, soonest first."""
-    conditions = [Shift.status == ShiftStatus.OPEN, Shift.starts_at > utcnow()]
-    if district_id:
-        conditions.append(Site.district_id == district_id)
-    base = select(Shift).join(Shift.site).where(*conditions)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    query = (
-        base.options(
-            joinedload(Shift.site).joinedload(Site.district),
-            joinedload(Shift.factory).joinedload(Factory.association),
-        )
-        .order_by(Shift.starts_at, Shift.id)
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    )
-    return Page(list(db.session.scalars(query)), max(page, 1), per_page, total)
 
 
 @dataclass

@@ -1,10 +1,18 @@
 """Template filters and small view helpers."""
 
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from babel.dates import format_skeleton
-from flask import Flask
-from flask_babel import format_currency, format_datetime, format_time, get_locale, to_user_timezone
+from flask import Flask, request, url_for
+from flask_babel import (
+    format_currency,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    to_user_timezone,
+)
 
 from ..identifiers import mask_email, mask_mobile, mask_national_id
 from .labels import INDUSTRY_LABELS, KIND_LABELS, SHIFT_STATUS_LABELS, VERIFICATION_LABELS
@@ -44,6 +52,36 @@ def shift_window(starts_at, ends_at) -> str:
     return text + format_time(end, "HH:mm")
 
 
+def local_name(thing) -> str:
+    """A district's, skill's or certificate's name in the viewer's language (Chinese if none)."""
+    if str(get_locale()) == "en" and getattr(thing, "name_en", None):
+        return thing.name_en
+    return getattr(thing, "name_zh", None) or thing.name
+
+
+def page_url(page: int) -> str:
+    """This page's address with the same query (filters) and another page number."""
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def km(value: float) -> str:
+    """A distance to a tenth of a kilometre, digits in the viewer's locale."""
+    return format_decimal(round(value, 1), "#,##0.0")
+
+
+def shift_hours(shift) -> str:
+    """The shift's length in hours, e.g. '8' or '7.5', in the viewer's locale."""
+    return format_decimal((shift.ends_at - shift.starts_at).total_seconds() / 3600, "#,##0.#")
+
+
+def shift_pay(shift) -> Decimal:
+    """What the whole shift pays at its hourly rate, to the fen."""
+    hours = Decimal((shift.ends_at - shift.starts_at).total_seconds()) / 3600
+    return (shift.hourly_pay_cny * hours).quantize(Decimal("0.01"))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_dt=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
@@ -51,10 +89,15 @@ def register(app: Flask) -> None:
         mask_mobile=mask_mobile,
         mask_email=mask_email,
         mask_national_id=mask_national_id,
+        local_name=local_name,
+        km=km,
     )
     app.jinja_env.globals.update(
         get_locale=get_locale,
         shift_window=shift_window,
+        page_url=page_url,
+        shift_hours=shift_hours,
+        shift_pay=shift_pay,
         INDUSTRY_LABELS=INDUSTRY_LABELS,
         KIND_LABELS=KIND_LABELS,
         SHIFT_STATUS_LABELS=SHIFT_STATUS_LABELS,

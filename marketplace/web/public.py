@@ -1,34 +1,55 @@
-"""Pages anyone can see: the open shifts, and the language switch."""
+"""Pages anyone can see: the open shifts, one shift, and the language switch."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from ..errors import Invalid
 from ..i18n import LOCALE_COOKIE
-from ..services import reference, shifts
+from ..services import listing, reference
 from ..services.accounts import set_locale
-from .helpers import safe_next_url
+from .helpers import apply_field_errors, safe_next_url
+from .listing_forms import ShiftFilterForm
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def index():
-    page = request.args.get("page", 1, type=int)
-    district_id = request.args.get("district", type=int)
-    listing = shifts.list_open_shifts(
-        page=page, per_page=current_app.config["SHIFTS_PER_PAGE"], district_id=district_id
-    )
-    districts = reference.districts()
+    form = ShiftFilterForm(request.args)
+    form.fill_choices(reference.districts(), listing.filter_skills())
+    if not form.validate():
+        return render_template("public/index.html", form=form, listing=None), 400
+    filters = form.filters()
+    try:
+        found = listing.list_open_shifts(
+            page=request.args.get("page", 1, type=int),
+            per_page=current_app.config["SHIFTS_PER_PAGE"],
+            filters=filters,
+            viewer=_viewer(),
+        )
+    except Invalid as exc:
+        apply_field_errors(form, exc)
+        return render_template("public/index.html", form=form, listing=None), 400
+    filtered = filters != listing.ShiftFilters()
+    return render_template("public/index.html", form=form, listing=found, filtered=filtered)
+
+
+@bp.get("/shifts/<int:shift_id>")
+def shift(shift_id: int):
+    shift = listing.public_shift(shift_id)
     return render_template(
-        "public/index.html", listing=listing, districts=districts, district_id=district_id
+        "shifts/detail.html", shift=shift, open=listing.is_open_for_applications(shift)
     )
+
+
+def _viewer():
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 @bp.post("/language")
 def set_language():
     """Remember the chosen language in the session (and on the account)."""
     locale = request.form.get("locale", "")
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    if set_locale(user, locale):
+    if set_locale(_viewer(), locale):
         session[LOCALE_COOKIE] = locale
     return redirect(safe_next_url(request.form.get("next")) or url_for("public.index"))

@@ -1,0 +1,209 @@
+"""The public shift list with its filters, and the public page of one shift (read-only)."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..matching.geo import EARTH_RADIUS_KM, great_circle_km
+from ..models import (
+    Factory,
+    Industry,
+    Role,
+    Shift,
+    ShiftCertificate,
+    ShiftPreferredSkill,
+    ShiftRequiredSkill,
+    ShiftStatus,
+    Site,
+    Skill,
+    User,
+    utcnow,
+)
+
+LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")  # the day a worker means is a Shanghai day
+KM_PER_DEGREE_LATITUDE = EARTH_RADIUS_KM * math.pi / 180
+# The box is only a prefilter; a little slack keeps rounding from dropping a boundary site.
+BOX_SLACK = 1.001
+# Below this cosine of latitude a degree of longitude is too short to bound anything useful.
+MIN_COS_LATITUDE = 0.01
+# Published shifts a visitor may open; drafts and unapproved ones stay private.
+PUBLIC_STATUSES = (ShiftStatus.OPEN, ShiftStatus.CANCELLED, ShiftStatus.COMPLETED)
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+    # Great-circle km from the filter's point to each listed shift's site, by shift id.
+    distances_km: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class ShiftFilters:
+    """What a visitor narrows the open shifts by; None means "any"."""
+
+    district_id: int | None = None
+    industry: Industry | None = None
+    skill_id: int | None = None
+    day: date | None = None  # shifts starting on this Asia/Shanghai day
+    near: tuple[float, float] | None = None  # (lat, lon) in WGS-84 degrees
+    near_home: bool = False  # from the logged-in worker's home instead of `near`
+    within_km: float | None = None
+
+
+def list_open_shifts(
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    district_id: int | None = None,
+    filters: ShiftFilters | None = None,
+    viewer: User | None = None,
+) -> Page:
+    """Open shifts that have not started yet, soonest first, narrowed by the filters."""
+    filters = filters or ShiftFilters(district_id=district_id)
+    page = max(page, 1)
+    base = select(Shift.id).join(Shift.site).where(*_conditions(filters))
+    origin = _origin(filters, viewer)
+    if origin is None or filters.within_km is None:
+        total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+        ids_query = base.order_by(Shift.starts_at, Shift.id)
+        ids = list(db.session.scalars(ids_query.limit(per_page).offset((page - 1) * per_page)))
+        distances = _distances(origin, ids) if origin else {}
+    else:
+        nearby = _within(base, origin, filters.within_km)
+        total = len(nearby)
+        ids = list(nearby)[(page - 1) * per_page : page * per_page]
+        distances = {shift_id: nearby[shift_id] for shift_id in ids}
+    return Page(_load_listed(ids), page, per_page, total, distances)
+
+
+def _conditions(filters: ShiftFilters) -> list:
+    conditions = [Shift.status == ShiftStatus.OPEN, Shift.starts_at > utcnow()]
+    if filters.district_id:
+        conditions.append(Site.district_id == filters.district_id)
+    if filters.industry:
+        industry_factories = select(Factory.id).where(Factory.industry == filters.industry)
+        conditions.append(Shift.factory_id.in_(industry_factories))
+    if filters.skill_id:
+        conditions.append(
+            or_(
+                exists().where(
+                    ShiftRequiredSkill.shift_id == Shift.id,
+                    ShiftRequiredSkill.skill_id == filters.skill_id,
+                ),
+                exists().where(
+                    ShiftPreferredSkill.shift_id == Shift.id,
+                    ShiftPreferredSkill.skill_id == filters.skill_id,
+                ),
+            )
+        )
+    if filters.day:
+        start = datetime.combine(filters.day, time(), LOCAL_TIMEZONE)
+        conditions += [Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=1)]
+    return conditions
+
+
+def _origin(filters: ShiftFilters, viewer: User | None) -> tuple[float, float] | None:
+    """The point distances are measured from: the worker's home if asked, else `near`."""
+    if not filters.near_home:
+        return filters.near
+    profile = viewer.worker_profile if viewer and viewer.role == Role.WORKER else None
+    if profile is None:
+        message = _l("Log in as a worker to measure from your home.")
+        raise Invalid(message, fields={"near_home": [message]})
+    return (profile.home_lat, profile.home_lon)
+
+
+def _bounding_box(origin: tuple[float, float], km: float) -> list:
+    """SQL conditions for a lat/lon box that holds every point within km of origin."""
+    lat, lon = origin
+    dlat = km / KM_PER_DEGREE_LATITUDE * BOX_SLACK
+    conditions = [Site.lat.between(lat - dlat, lat + dlat)]
+    cos_lat = min(math.cos(math.radians(lat - dlat)), math.cos(math.radians(lat + dlat)))
+    if lat + dlat < 90 and lat - dlat > -90 and cos_lat > MIN_COS_LATITUDE:
+        dlon = dlat / cos_lat
+        if lon - dlon >= -180 and lon + dlon <= 180:  # a box across the antimeridian: no bound
+            conditions.append(Site.lon.between(lon - dlon, lon + dlon))
+    return conditions
+
+
+def _within(base, origin: tuple[float, float], km: float) -> dict[int, float]:
+    """Shift id -> km for the shifts within km of origin, soonest first."""
+    query = base.where(*_bounding_box(origin, km)).add_columns(Site.lat, Site.lon)
+    rows = db.session.execute(query.order_by(Shift.starts_at, Shift.id)).all()
+    if not rows:
+        return {}
+    lats = np.array([row.lat for row in rows])
+    lons = np.array([row.lon for row in rows])
+    kms = great_circle_km(origin[0], origin[1], lats, lons)
+    return {row.id: float(d) for row, d in zip(rows, kms, strict=True) if d <= km}
+
+
+def _distances(origin: tuple[float, float], ids: list[int]) -> dict[int, float]:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Shift.id, Site.lat, Site.lon).join(Shift.site).where(Shift.id.in_(ids))
+    ).all()
+    kms = great_circle_km(origin[0], origin[1], [r.lat for r in rows], [r.lon for r in rows])
+    return {row.id: float(d) for row, d in zip(rows, np.atleast_1d(kms), strict=True)}
+
+
+def _load_listed(ids: list[int]) -> list[Shift]:
+    """The shifts with what a list card shows, in the order of ids."""
+    if not ids:
+        return []
+    query = (
+        select(Shift)
+        .where(Shift.id.in_(ids))
+        .options(
+            joinedload(Shift.site).joinedload(Site.district),
+            joinedload(Shift.factory).joinedload(Factory.association),
+            selectinload(Shift.pickup_points),
+        )
+    )
+    by_id = {shift.id: shift for shift in db.session.scalars(query).unique()}
+    return [by_id[i] for i in ids]
+
+
+def public_shift(shift_id: int) -> Shift:
+    """A published shift with everything its page shows, or NotFound for any other."""
+    shift = db.session.scalar(
+        select(Shift)
+        .where(Shift.id == shift_id, Shift.status.in_(PUBLIC_STATUSES))
+        .options(
+            joinedload(Shift.site).joinedload(Site.district),
+            joinedload(Shift.factory).joinedload(Factory.association),
+            selectinload(Shift.required_skills).joinedload(ShiftRequiredSkill.skill),
+            selectinload(Shift.preferred_skills).joinedload(ShiftPreferredSkill.skill),
+            selectinload(Shift.required_certificates).joinedload(ShiftCertificate.certificate_type),
+            selectinload(Shift.pickup_points),
+        )
+    )
+    if shift is None:
+        raise NotFound(_l("No such shift."))  # drafts and unapproved shifts are not public
+    return shift
+
+
+def is_open_for_applications(shift: Shift) -> bool:
+    """Whether the shift still takes applications (a full one takes waiting-list ones)."""
+    return shift.status == ShiftStatus.OPEN and shift.starts_at > utcnow()
+
+
+def filter_skills() -> list[Skill]:
+    """Skills a visitor can filter by, grouped by industry."""
+    return list(db.session.scalars(select(Skill).order_by(Skill.industry, Skill.code)))
