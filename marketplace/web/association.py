@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -34,14 +33,6 @@ PROPOSAL_STATUS_LABELS = {
 }
 # Field names of the service's errors -> the form's fields.
 _FORM_FIELDS = {"window_starts_at": "starts_on", "window_ends_at": "ends_on"}
-
-
-@bp.app_template_global()
-def local_name(obj) -> str:
-    """A reference row's name in the reader's language (skills, districts, associations)."""
-    if str(get_locale()) == "en" and getattr(obj, "name_en", None):
-        return obj.name_en
-    return getattr(obj, "name_zh", None) or obj.name
 
 
 def _actor():

@@ -12,9 +12,8 @@ from wtforms import SelectChoice
 from ..errors import Invalid
 from ..models import EnrolmentStatus, TrainingStatus
 from ..services import association_queries, reference, training, training_grants
-from .association import local_name
 from .association_forms import DecisionForm, TrainingForm
-from .helpers import apply_field_errors
+from .helpers import apply_field_errors, local_name
 
 bp = Blueprint("training_admin", __name__, url_prefix="/association/training")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
