@@ -1,6 +1,7 @@
 """The shared-staff marketplace: create_app() builds the Flask application."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -48,6 +49,9 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Flask-Login's own message is English only; this one is in the catalogues.
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.login_message_category = "info"
     login_manager.session_protection = None  # our server-side session rows do this job
     login_manager.user_loader(load_user_from_session_token)
 
