@@ -7,6 +7,8 @@ The chord is computed from the difference of the vectors, which stays accurate d
 (the dot product would lose half its digits at short range).
 """
 
+import math
+
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -51,6 +53,29 @@ def km_to_chord(km) -> np.ndarray:
 def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     """Great-circle distance in kilometres between WGS-84 points (degrees, broadcast)."""
     return chord_to_km(chord(unit_vectors(lat1, lon1), unit_vectors(lat2, lon2)))
+
+
+def nearest_km_of(axes: np.ndarray, positions: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """`nearest_km` of the vectors at columns `positions` of (3, M) axes, to the same bit."""
+    x, y, z = (axis.take(positions) for axis in axes)
+    best = None
+    for point in points:
+        # chord(), one axis array at a time and in place: the same operations in the same order.
+        dx, dy, dz = x - point[0], y - point[1], z - point[2]
+        dx *= dx
+        dy *= dy
+        dz *= dz
+        dx += dy
+        dx += dz
+        length = np.sqrt(dx, out=dx)
+        best = length if best is None else np.minimum(best, length, out=best)
+    # chord_to_km in place. Halving and multiplying by 0.5 round alike (both exact), and a
+    # chord from sqrt is never below 0, so only the upper clip remains.
+    best *= 0.5
+    np.minimum(best, 1.0, out=best)
+    np.arcsin(best, out=best)
+    best *= 2.0 * EARTH_RADIUS_KM
+    return best
 
 
 def nearest_km(vectors: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -142,7 +167,10 @@ def near_any(vectors: np.ndarray, targets: np.ndarray, radius_km: float) -> np.n
     targets = np.asarray(targets, dtype=np.float64).reshape(-1, 3)
     if len(vectors) == 0 or len(targets) == 0:
         return np.zeros(len(vectors), dtype=bool)
-    chord_limit = float(km_to_chord(radius_km)) * (1.0 + TREE_RADIUS_SLACK) + TREE_RADIUS_SLACK
+    # km_to_chord with scalar math (a few ulps apart at most, well inside the slack).
+    angle = min(max(radius_km / EARTH_RADIUS_KM, 0.0), math.pi)
+    chord_limit = 2.0 * math.sin(angle / 2.0) * (1.0 + TREE_RADIUS_SLACK) + TREE_RADIUS_SLACK
     # |a - b|^2 = 2 - 2 a.b for unit vectors, so |a - b| <= c  <=>  a.b >= 1 - c^2 / 2.
     threshold = 1.0 - chord_limit * chord_limit / 2.0 - 1e-12
-    return (vectors @ targets.T).max(axis=1) >= threshold
+    dots = targets @ vectors.T
+    return (dots[0] if len(targets) == 1 else dots.max(axis=0)) >= threshold

@@ -103,6 +103,24 @@ def _lookup(n_columns: int, cols, values, fill) -> np.ndarray:
     return table
 
 
+def checked_requirements(required: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and minimums of non-empty requirements; ValueError unless distinct and positive."""
+    # Plain Python: a shift has a handful of requirements, and this runs on every ranking.
+    cols = [int(col) for col, _ in required]
+    minimums = [minimum for _, minimum in required]
+    if len(set(cols)) != len(cols) or min(minimums) <= 0:
+        raise ValueError("requirements need distinct columns and positive minimums")
+    return np.asarray(cols), np.asarray(minimums)
+
+
+def _preferences(preferred: Sequence[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    cols, weights = (np.asarray(a) for a in zip(*preferred, strict=True))
+    weights = weights.astype(np.float64)
+    if len(np.unique(cols)) != len(cols) or not (weights > 0).all():
+        raise ValueError("preferences need distinct columns and positive weights")
+    return cols, weights
+
+
 def meets_requirements(matrix: csr_matrix, rows, required: Sequence[tuple[int, int]]) -> np.ndarray:
     """Mask over rows: every (column, minimum) entry is present and at least the minimum.
 
@@ -112,9 +130,7 @@ def meets_requirements(matrix: csr_matrix, rows, required: Sequence[tuple[int, i
     rows = np.asarray(rows, dtype=np.intp)
     if not required:
         return np.ones(len(rows), dtype=bool)
-    cols, minimums = (np.asarray(a) for a in zip(*required, strict=True))
-    if len(np.unique(cols)) != len(cols) or minimums.min() <= 0:
-        raise ValueError("requirements need distinct columns and positive minimums")
+    cols, minimums = checked_requirements(required)
     threshold = _lookup(matrix.shape[1], cols, minimums.astype(np.int64), 0)
     owner, entry_cols, values = row_entries(matrix, rows)
     need = threshold[entry_cols]
@@ -135,12 +151,61 @@ def preference_score(
     rows = np.asarray(rows, dtype=np.intp)
     if not preferred:
         return np.ones(len(rows), dtype=np.float64)
-    cols, weights = (np.asarray(a) for a in zip(*preferred, strict=True))
-    weights = weights.astype(np.float64)
-    if len(np.unique(cols)) != len(cols) or not (weights > 0).all():
-        raise ValueError("preferences need distinct columns and positive weights")
+    cols, weights = _preferences(preferred)
     weight_of = _lookup(matrix.shape[1], cols, weights, 0.0)
     owner, entry_cols, values = row_entries(matrix, rows)
     gained = weight_of[entry_cols] * np.minimum(values, MAX_LEVEL)
     total = np.bincount(owner, weights=gained, minlength=len(rows))
     return total / (MAX_LEVEL * weights[np.argsort(cols)].cumsum()[-1])
+
+
+# Largest dense level table (one byte per worker and skill) a WorkerArrays keeps: 1,000,000
+# workers and up to 128 skills. Beyond it the sparse functions above answer instead.
+DENSE_LEVELS_MAX_BYTES = 128 * 2**20
+
+
+def dense_levels(matrix: csr_matrix, max_bytes: int | None = None):
+    """(columns, rows) table of the levels, 0 where absent; None if above max_bytes.
+
+    One column's levels are one contiguous array, so looking up thousands of rows is one
+    `take`, where the sparse matrix needs a search or a new matrix per lookup.
+    """
+    n_rows, n_cols = matrix.shape
+    budget = DENSE_LEVELS_MAX_BYTES if max_bytes is None else max_bytes
+    if n_rows * n_cols * matrix.dtype.itemsize > budget:
+        return None
+    table = np.zeros((n_cols, n_rows), dtype=matrix.dtype)
+    owners = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(matrix.indptr))
+    # One flat index per entry: a 2-D fancy assignment measured several times slower.
+    table.reshape(-1)[matrix.indices.astype(np.int64) * n_rows + owners] = matrix.data
+    return table
+
+
+def meets_levels(table: np.ndarray, rows, required: Sequence[tuple[int, int]]) -> np.ndarray:
+    """`meets_requirements` over a `dense_levels` table."""
+    rows = np.asarray(rows, dtype=np.intp)
+    met = np.ones(len(rows), dtype=bool)
+    if required:
+        for col, minimum in zip(*checked_requirements(required), strict=True):
+            met &= table[col].take(rows) >= minimum
+    return met
+
+
+def preference_from_levels(table: np.ndarray, rows, preferred) -> np.ndarray:
+    """`preference_score` over a `dense_levels` table, rounding identically."""
+    rows = np.asarray(rows, dtype=np.intp)
+    if not preferred:
+        return np.ones(len(rows), dtype=np.float64)
+    ordered = sorted((int(col), float(weight)) for col, weight in preferred)
+    cols = [col for col, _ in ordered]
+    if len(set(cols)) != len(cols) or not all(weight > 0 for _, weight in ordered):
+        raise ValueError("preferences need distinct columns and positive weights")
+    total = np.zeros(len(rows))
+    weight_sum = 0.0
+    # Ascending columns, from 0.0, as bincount adds the sparse entries (a lacked skill adds
+    # weight * 0 = +0.0, which changes no sum); the weights add up in the same order as
+    # `cumsum` adds them there.
+    for col, weight in ordered:
+        total += np.float64(weight) * np.minimum(table[col].take(rows), MAX_LEVEL)
+        weight_sum += weight
+    return total / (MAX_LEVEL * np.float64(weight_sum))

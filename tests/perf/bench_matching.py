@@ -3,12 +3,17 @@
 Not a test: these machines are shared and noisy, so nothing here passes or fails a build.
 It prints a table and writes bench/results.json. Workers are placed either across Zhejiang
 (a province-wide registry) or packed into Shaoxing (a city-wide one); both are reported.
+Index build is WorkerArrays (with what it derives) plus the radius tree; index memory is what
+that build keeps resident, measured in a fresh interpreter, and peak is the build's high-water
+mark there. `--only ranking` skips the placement benchmarks while iterating.
 """
 
 import argparse
+import gc
 import json
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,8 +47,8 @@ def median_seconds(fn, repeats=REPEATS) -> float:
     return statistics.median(times)
 
 
-def make_workers(n: int, area: str, rng) -> WorkerArrays:
-    """n workers with homes in the area, a few skills each, some certificates."""
+def worker_fields(n: int, area: str, rng) -> dict:
+    """WorkerArrays fields for n workers with homes in the area and a few skills each."""
     (lat0, lat1), (lon0, lon1) = AREAS[area]
     lat, lon = rng.uniform(lat0, lat1, n), rng.uniform(lon0, lon1, n)
     rows = np.repeat(np.arange(n), SKILLS_PER_WORKER)
@@ -52,25 +57,73 @@ def make_workers(n: int, area: str, rng) -> WorkerArrays:
     )
     cols = np.resize(cols, rows.shape)  # reuse the drawn patterns: generation stays fast
     levels = rng.integers(1, 6, rows.shape)
-    return WorkerArrays(
-        ids=np.arange(1, n + 1, dtype=np.int64),
-        unit_vectors=unit_vectors(lat, lon),
-        max_travel_km=rng.uniform(5, 50, n),
-        kind_bits=(1 << rng.integers(0, 5, n)).astype(np.uint8),
-        suspended=rng.random(n) < 0.01,
-        reliability=rng.random(n),
-        needs_housing=rng.random(n) < 0.1,
-        skills=skill_math.skill_matrix(rows, cols, levels, n, N_SKILLS),
-        certificates=csr_matrix((n, 10), dtype=np.int32),
+    return {
+        "ids": np.arange(1, n + 1, dtype=np.int64),
+        "unit_vectors": unit_vectors(lat, lon),
+        "max_travel_km": rng.uniform(5, 50, n),
+        "kind_bits": (1 << rng.integers(0, 5, n)).astype(np.uint8),
+        "suspended": rng.random(n) < 0.01,
+        "reliability": rng.random(n),
+        "needs_housing": rng.random(n) < 0.1,
+        "skills": skill_math.skill_matrix(rows, cols, levels, n, N_SKILLS),
+        "certificates": csr_matrix((n, 10), dtype=np.int32),
+    }
+
+
+def make_workers(n: int, area: str, rng) -> WorkerArrays:
+    """n workers with homes in the area, a few skills each, some certificates."""
+    return WorkerArrays(**worker_fields(n, area, rng))
+
+
+def build_index(fields: dict):
+    """WorkerArrays (with everything it derives) and the radius index: the warm index."""
+    workers = WorkerArrays(**fields)
+    return workers, workers.geo_index()
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (not its peak)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+
+def measure_index_memory(n: int, area: str) -> dict:
+    """Resident memory the index keeps, measured in a fresh interpreter (see main)."""
+    gc.collect()
+    before = resident_bytes()
+    fields = worker_fields(n, area, np.random.default_rng(2020))
+    kept = build_index(fields)
+    del fields  # what the index did not keep goes back to the system
+    gc.collect()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {
+        "index_mib": (resident_bytes() - before) / 2**20,
+        "build_peak_mib": (peak - before) / 2**20,
+        "workers": len(kept[0]),
+    }
+
+
+def index_memory(n: int, area: str) -> dict:
+    """`measure_index_memory` in a subprocess, so nothing else this run holds counts."""
+    script = f"--index-memory={area}"
+    done = subprocess.run(
+        [sys.executable, __file__, script, f"--workers={n}"],
+        check=True,
+        capture_output=True,
+        text=True,
     )
+    return json.loads(done.stdout)
 
 
 def bench_ranking(n: int, area: str, rng) -> dict:
     """Top-50 for one Shaoxing shift with a warm index, against two baselines."""
-    workers = make_workers(n, area, rng)
+    fields = worker_fields(n, area, rng)
     started = time.perf_counter()
+    workers = WorkerArrays(**fields)
+    arrays_built = time.perf_counter()
     index = workers.geo_index()
-    build = time.perf_counter() - started
+    tree_built = time.perf_counter()
+    del fields
     query = ShiftQuery(
         lat=SHAOXING[0],
         lon=SHAOXING[1],
@@ -93,13 +146,16 @@ def bench_ranking(n: int, area: str, rng) -> dict:
     return {
         "workers": n,
         "area": area,
-        "index_build_s": build,
+        "index_build_s": tree_built - started,
+        "arrays_build_s": arrays_built - started,
+        "tree_build_s": tree_built - arrays_built,
         "rank_s": ranked,
         "bare_read_s": bare_read,
         "argpartition_s": partition,
         "rank_vs_bare_read": ranked / bare_read,
         "rank_vs_argpartition": ranked / partition,
         "eligible": int(rank(workers, index, query, k=50).eligible),
+        **{f"index_memory_{key}": value for key, value in index_memory(n, area).items()},
     }
 
 
@@ -143,10 +199,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=1_000_000)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument(
+        "--only", choices=["ranking", "placement"], help="run one group (default: both)"
+    )
+    parser.add_argument("--index-memory", choices=list(AREAS), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.index_memory:  # the subprocess of index_memory()
+        print(json.dumps(measure_index_memory(args.workers, args.index_memory)))
+        return
     rng = np.random.default_rng(2020)
-    results = {"ranking": [bench_ranking(args.workers, a, rng) for a in AREAS]}
-    results["placement"] = [bench_placement(rng, False), bench_placement(rng, True)]
+    results = {}
+    if args.only in (None, "ranking"):
+        results["ranking"] = [bench_ranking(args.workers, a, rng) for a in AREAS]
+    if args.only in (None, "placement"):
+        results["placement"] = [bench_placement(rng, False), bench_placement(rng, True)]
     results["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print_table(results)
     Path(args.out).parent.mkdir(exist_ok=True)
@@ -154,15 +220,21 @@ def main() -> None:
 
 
 def print_table(results: dict) -> None:
-    print(f"{'ranking':<28}{'rank ms':>9}{'÷ read':>9}{'÷ argpart':>11}{'build s':>9}")
-    for r in results["ranking"]:
+    if "ranking" in results:
+        print(
+            f"{'ranking':<28}{'rank ms':>9}{'÷ read':>9}{'÷ argpart':>11}{'build s':>9}"
+            f"{'index MiB':>11}{'peak MiB':>10}"
+        )
+    for r in results.get("ranking", []):
         print(
             f"{r['workers']:>9,} in {r['area']:<16}{r['rank_s'] * 1e3:>9.2f}"
             f"{r['rank_vs_bare_read']:>9.2f}{r['rank_vs_argpartition']:>11.2f}"
-            f"{r['index_build_s']:>9.2f}"
+            f"{r['index_build_s']:>9.2f}{r['index_memory_index_mib']:>11.0f}"
+            f"{r['index_memory_build_peak_mib']:>10.0f}"
         )
-    print(f"{'placement 10k x 10k':<28}{'solve s':>9}{'÷ LSA':>9}{'filled':>11}")
-    for p in results["placement"]:
+    if "placement" in results:
+        print(f"{'placement 10k x 10k':<28}{'solve s':>9}{'÷ LSA':>9}{'filled':>11}")
+    for p in results.get("placement", []):
         label = "overlapping" if p["overlapping"] else "no overlaps"
         print(
             f"  {label:<26}{p['solve_s']:>9.2f}{p['solve_vs_lsa']:>9.1f}"

@@ -124,3 +124,33 @@ def test_empty_index_and_negative_radius():
     assert len(index.within(30, 120, 10)[0]) == 0
     ids, lat, lon = _population(2, 20, 0.1)
     assert len(geo.WorkerGeoIndex(ids, lat, lon).within(30, 120, -1)[0]) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 50), n_points=st.integers(1, 4))
+def test_nearest_km_of_axes_equals_nearest_km_to_the_bit(seed, n, n_points):
+    rng = np.random.default_rng(seed)
+    homes = geo.unit_vectors(rng.uniform(-90, 90, n), rng.uniform(-180, 180, n))
+    points = geo.unit_vectors(rng.uniform(-90, 90, n_points), rng.uniform(-180, 180, n_points))
+    positions = rng.permutation(n)[: n // 2]
+    got = geo.nearest_km_of(np.ascontiguousarray(homes.T), positions, points)
+    assert got.tobytes() == geo.nearest_km(homes[positions], points).tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_points=st.integers(1, 3),
+    radius=st.sampled_from([0.0, 0.01, 1.0, 30.0, 500.0, 30000.0]),
+)
+def test_near_any_never_drops_a_home_within_the_radius(seed, n_points, radius):
+    rng = np.random.default_rng(seed)
+    site = rng.uniform(29, 31), rng.uniform(120, 122)
+    points = geo.unit_vectors(site[0] + rng.normal(0, 0.2, n_points), site[1])
+    # Homes scattered around, plus some exactly on a point (at distance 0).
+    lat = np.concatenate([site[0] + rng.normal(0, 0.3, 200), [site[0]]])
+    lon = np.concatenate([site[1] + rng.normal(0, 0.3, 200), [site[1]]])
+    homes = geo.unit_vectors(lat, lon)
+    near = geo.near_any(homes, points, radius)
+    within = geo.nearest_km(homes, points) <= radius
+    assert not (within & ~near).any()

@@ -1,5 +1,6 @@
 """The scorer against a plain brute-force reference, and its documented rules one by one."""
 
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 
@@ -148,24 +149,94 @@ def check_against_reference(people, workers, q, k, weights=terms.DEFAULT_WEIGHTS
     return result
 
 
-@settings(max_examples=150, deadline=None)
+@contextmanager
+def paths(skill_first: float, dense: bool = True):
+    """Start from the radius search (0.0) or a skill's holders (1.0); dense or sparse levels."""
+    from marketplace.matching import scorer
+
+    saved = scorer.SKILL_FIRST_SHARE, skills.DENSE_LEVELS_MAX_BYTES
+    scorer.SKILL_FIRST_SHARE = skill_first
+    skills.DENSE_LEVELS_MAX_BYTES = saved[1] if dense else 0  # read when arrays are built
+    try:
+        yield
+    finally:
+        scorer.SKILL_FIRST_SHARE, skills.DENSE_LEVELS_MAX_BYTES = saved
+
+
+@settings(max_examples=200, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     n=st.integers(0, 60),
     k=st.integers(1, 70),
-    skill_first=st.sampled_from([0.0, 1.0]),  # start from the radius search, or a skill's holders
+    skill_first=st.sampled_from([0.0, 1.0]),
+    dense=st.booleans(),
     data=st.data(),
 )
-def test_rank_equals_brute_force(seed, n, k, skill_first, data):
-    from marketplace.matching import scorer
-
-    people, workers = make_workers(seed, n)
-    original = scorer.SKILL_FIRST_SHARE
-    scorer.SKILL_FIRST_SHARE = skill_first
-    try:
+def test_rank_equals_brute_force(seed, n, k, skill_first, dense, data):
+    with paths(skill_first, dense):
+        people, workers = make_workers(seed, n)
+        assert (workers.skill_levels is not None) == dense or n == 0
         check_against_reference(people, workers, data.draw(query_strategy(n)), k)
-    finally:
-        scorer.SKILL_FIRST_SHARE = original
+
+
+def rare_and_common(seed, n):
+    """Skill 0 held by about 4% of the workers, the others by about half each."""
+    rng = np.random.default_rng(seed)
+    people, _ = make_workers(seed, n)
+    for person in people:
+        if rng.random() > 0.04:
+            person["skills"].pop(0, None)
+        elif 0 not in person["skills"]:
+            person["skills"][0] = int(rng.integers(1, 6))
+    return people, to_arrays(people)
+
+
+def counting_tree_calls(workers):
+    index = workers.geo_index()
+    calls = []
+    search = index.candidates
+    index.candidates = lambda *args: calls.append(args) or search(*args)
+    return index, calls
+
+
+@pytest.mark.parametrize("dense", [True, False])
+@pytest.mark.parametrize("seed", range(6))
+def test_rare_skill_starts_from_its_holders_common_from_the_tree(seed, dense):
+    with paths(0.08, dense):
+        people, workers = rare_and_common(seed, 1000)
+        check_rare_and_common(seed, people, workers)
+
+
+def check_rare_and_common(seed, people, workers):
+    rng = np.random.default_rng(seed)
+    index, calls = counting_tree_calls(workers)
+    base = {
+        "lat": SITE[0],
+        "lon": SITE[1],
+        "max_distance_km": 60.0,
+        "preferred_skills": [(2, 0.5), (4, 1.0)],
+        "pickup_points": [(SITE[0] + 0.2, SITE[1] - 0.1)] if seed % 2 else [],
+        "dormitory_beds": 5 * (seed % 3 == 0),
+        "excluded": rng.choice(len(people), 60, replace=False),
+        "accepted_kinds": int(rng.integers(1, terms.ALL_KINDS_MASK + 1)),
+        "required_certificates": [1] if seed % 2 else [],
+        "day": DAY,
+    }
+    for required, from_tree in [
+        ([(0, 1)], False),  # rare: its holders
+        ([(1, 2), (0, 2)], False),  # rare and common: the rare one's holders
+        ([(1, 2)], True),  # common: the tree
+        ([(1, 1), (3, 3)], True),
+        ([], True),
+    ]:
+        calls.clear()
+        query = ShiftQuery(**base, required_skills=required)
+        result = rank(workers, index, query, k=20)
+        expected, eligible = reference(people, query, 20)
+        assert result.indices.tolist() == [row for row, _, _ in expected]
+        assert result.eligible == eligible
+        assert np.allclose(result.scores, [s for _, s, _ in expected], rtol=0, atol=1e-9)
+        assert bool(calls) == from_tree
 
 
 @settings(max_examples=40, deadline=None)
@@ -348,3 +419,16 @@ def test_shifts_for_a_worker_excluded_and_per_shift_weights():
     result = rank_shifts_for_worker(workers, 0, weighted)
     assert result.indices.tolist() == [1, 0]
     assert result.scores[1] == 0.5
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    scores=st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0, 0.3]), max_size=40),
+    k=st.integers(0, 45),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_top_k_keeps_ties_by_id(scores, k, seed):
+    ids = np.random.default_rng(seed).permutation(len(scores)) * 3 + 7
+    scores = np.array(scores, dtype=np.float64)
+    expected = sorted(range(len(scores)), key=lambda i: (-scores[i], ids[i]))[:k]
+    assert terms.top_k(scores, ids, k).tolist() == expected

@@ -112,3 +112,49 @@ def test_no_rows():
     matrix = skills.skill_matrix([0], [0], [3], 1, 2)
     assert skills.meets_requirements(matrix, [], [(0, 1)]).shape == (0,)
     assert skills.preference_score(matrix, [], [(0, 1.0)]).shape == (0,)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_workers=st.integers(1, 30),
+    n_skills=st.integers(1, 8),
+    data=st.data(),
+)
+def test_dense_levels_answer_as_the_sparse_matrix(seed, n_workers, n_skills, data):
+    rng = np.random.default_rng(seed)
+    matrix = _matrix(_random_levels(rng, n_workers, n_skills), n_workers, n_skills)
+    table = skills.dense_levels(matrix)
+    assert table.shape == (n_skills, n_workers)
+    assert (matrix.toarray() == table.T).all()
+    rows = data.draw(st.lists(st.integers(0, n_workers - 1), max_size=40))
+    columns = st.lists(st.integers(0, n_skills - 1), unique=True, max_size=n_skills)
+    required = [(c, data.draw(st.integers(1, 6))) for c in data.draw(columns)]
+    weights = st.sampled_from([0.1, 0.25, 0.3, 0.5, 0.7, 1.0])
+    preferred = [(c, data.draw(weights)) for c in data.draw(columns)]
+    assert (
+        skills.meets_levels(table, rows, required).tolist()
+        == skills.meets_requirements(matrix, rows, required).tolist()
+    )
+    dense = skills.preference_from_levels(table, rows, preferred)
+    sparse = skills.preference_score(matrix, rows, preferred)
+    assert dense.tobytes() == sparse.tobytes()  # to the bit
+
+
+def test_dense_levels_within_a_budget_only():
+    matrix = skills.skill_matrix([0, 1], [0, 2], [3, 4], 2, 3)
+    assert skills.dense_levels(matrix, max_bytes=6).tolist() == [[3, 0], [0, 0], [0, 4]]
+    assert skills.dense_levels(matrix, max_bytes=5) is None
+
+
+def test_dense_lookups_refuse_what_the_sparse_ones_refuse():
+    table = skills.dense_levels(skills.skill_matrix([0], [0], [3], 1, 2))
+    with pytest.raises(ValueError):
+        skills.meets_levels(table, [0], [(1, 0)])
+    with pytest.raises(ValueError):
+        skills.preference_from_levels(table, [0], [(0, 0.5), (0, 0.2)])
+    with pytest.raises(ValueError):
+        skills.preference_from_levels(table, [0], [(0, 0.0)])
+    assert skills.meets_levels(table, [], [(0, 1)]).shape == (0,)
+    assert skills.preference_from_levels(table, [], [(0, 1.0)]).shape == (0,)
+    assert skills.preference_from_levels(table, [0], []).tolist() == [1.0]
