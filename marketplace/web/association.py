@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ..errors import Invalid
 from ..models import ProposalStatus, RunStatus
 from ..services import placement
 from .association_forms import PlacementRunForm, RunDecisionForm
-from .helpers import apply_field_errors
+from .helpers import acting_user, apply_field_errors, association_in_view
 
 bp = Blueprint("association", __name__, url_prefix="/association")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -35,18 +35,6 @@ PROPOSAL_STATUS_LABELS = {
 _FORM_FIELDS = {"window_starts_at": "starts_on", "window_ends_at": "ends_on"}
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
-def _association_id() -> int:
-    # Moderators act for their own association (admins pass one; the service checks both).
-    association_id = request.args.get("association", type=int) or current_user.association_id
-    if association_id is None:
-        abort(404)
-    return association_id
-
-
 def _day_start(day: date) -> datetime:
     """Midnight in Shanghai at the start of the day, as UTC."""
     return datetime.combine(day, time.min, tzinfo=SHANGHAI).astimezone(UTC)
@@ -55,12 +43,12 @@ def _day_start(day: date) -> datetime:
 @bp.route("/placement-runs", methods=["GET", "POST"])
 @login_required
 def placement_runs():
-    association_id = _association_id()
+    association_id = association_in_view()
     form = PlacementRunForm()
     if form.validate_on_submit():
         try:
             run = placement.start_run(
-                _actor(),
+                acting_user(),
                 association_id,
                 _day_start(form.starts_on.data),
                 _day_start(form.ends_on.data + timedelta(days=1)),
@@ -71,7 +59,7 @@ def placement_runs():
         else:
             flash(_("The placement run has started."), "success")
             return redirect(url_for(".placement_run", run_id=run.id))
-    runs = placement.list_runs(_actor(), association_id)
+    runs = placement.list_runs(acting_user(), association_id)
     status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "association/placement_runs.html", form=form, runs=runs, labels=RUN_STATUS_LABELS
@@ -86,8 +74,8 @@ def _renamed(error: Invalid) -> Invalid:
 @bp.get("/placement-runs/<int:run_id>")
 @login_required
 def placement_run(run_id: int):
-    run = placement.get_run(_actor(), run_id)
-    proposals = placement.run_proposals(_actor(), run.id)
+    run = placement.get_run(acting_user(), run_id)
+    proposals = placement.run_proposals(acting_user(), run.id)
     return render_template(
         "association/placement_run.html",
         run=run,
@@ -108,9 +96,9 @@ def send_offers(run_id: int):
     if not form.validate_on_submit():
         abort(400)
     chosen = {int(i) for i in request.form.getlist("proposal") if i.isdigit()}
-    proposals = placement.run_proposals(_actor(), run_id)
+    proposals = placement.run_proposals(acting_user(), run_id)
     leave_out = [p.id for p in proposals if p.id not in chosen]
-    outcome = placement.apply_run(_actor(), run_id, leave_out=leave_out)
+    outcome = placement.apply_run(acting_user(), run_id, leave_out=leave_out)
     flash(
         _(
             "%(offered)d offers sent; %(skipped)d skipped, %(excluded)d left out.",
@@ -128,7 +116,7 @@ def send_offers(run_id: int):
 def discard_run(run_id: int):
     if not RunDecisionForm().validate_on_submit():
         abort(400)
-    placement.discard_run(_actor(), run_id)
+    placement.discard_run(acting_user(), run_id)
     flash(_("The run was discarded; no offers were sent."), "success")
     return redirect(url_for(".placement_run", run_id=run_id))
 
@@ -138,6 +126,6 @@ def discard_run(run_id: int):
 def retry_run(run_id: int):
     if not RunDecisionForm().validate_on_submit():
         abort(400)
-    placement.retry_run(_actor(), run_id)
+    placement.retry_run(acting_user(), run_id)
     flash(_("The run was queued again."), "success")
     return redirect(url_for(".placement_run", run_id=run_id))

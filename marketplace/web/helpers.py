@@ -4,7 +4,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from babel.dates import format_skeleton
-from flask import Flask, request, url_for
+from flask import Flask, abort, request, url_for
 from flask_babel import (
     format_currency,
     format_datetime,
@@ -13,6 +13,7 @@ from flask_babel import (
     get_locale,
     to_user_timezone,
 )
+from flask_login import current_user
 
 from ..identifiers import mask_email, mask_mobile, mask_national_id
 from .labels import INDUSTRY_LABELS, KIND_LABELS, SHIFT_STATUS_LABELS, VERIFICATION_LABELS
@@ -30,6 +31,19 @@ def apply_field_errors(form, error) -> None:
         placed = True
     if not placed:
         form.form_errors.append(str(error.message))
+
+
+def acting_user():
+    """The logged-in user as a plain object, for handing to a service."""
+    return current_user._get_current_object()
+
+
+def association_in_view() -> int:
+    """The association a moderator's page is about: their own, or (admins) ?association=."""
+    association_id = request.args.get("association", type=int) or current_user.association_id
+    if association_id is None:
+        abort(404)
+    return association_id
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -10,25 +10,15 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ..errors import Invalid
 from ..models import ReportCategory, ReportTarget
 from ..services import accounts, association_queries, moderation, reports
 from .association_forms import DecisionForm
+from .helpers import acting_user, association_in_view
 
 bp = Blueprint("moderation", __name__, url_prefix="/association")
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _association_id() -> int:
-    association_id = request.args.get("association", type=int) or current_user.association_id
-    if association_id is None:
-        abort(404)
-    return association_id
 
 
 def _worker_account(actor, worker_id: int, action: str):
@@ -95,8 +85,8 @@ def queue():
 
 
 def _queue_page(failed: Failed | None = None, status: int = 200):
-    association_id = _association_id()
-    waiting = reports.review_queue(_actor(), association_id, limit=QUEUE_PAGE)
+    association_id = association_in_view()
+    waiting = reports.review_queue(acting_user(), association_id, limit=QUEUE_PAGE)
     return render_template(
         "association/queue.html",
         queue=waiting,
@@ -113,8 +103,8 @@ def members():
 
 
 def _members_page(failed: Failed | None = None, status: int = 200):
-    association_id = _association_id()
-    actor = _actor()
+    association_id = association_in_view()
+    actor = acting_user()
     return render_template(
         "association/members.html",
         factories=association_queries.member_factories(actor, association_id),
@@ -136,7 +126,7 @@ def decide(what: str, object_id: int, verb: str):
             abort(400)
         return _failed(back, what, object_id, form, form.errors)
     try:
-        decision(_actor(), object_id, form)
+        decision(acting_user(), object_id, form)
     except Invalid as error:
         return _failed(back, what, object_id, form, error.fields or {"": [error.message]})
     flash(DONE_MESSAGES[verb](), "success")
@@ -154,5 +144,5 @@ def _failed(back: str, what: str, object_id: int, form, errors: dict):
 @login_required
 def audit_trail():
     before = request.args.get("before", type=int)
-    events = reports.audit_events(_actor(), _association_id(), limit=50, before_id=before)
+    events = reports.audit_events(acting_user(), association_in_view(), limit=50, before_id=before)
     return render_template("association/audit.html", events=events)

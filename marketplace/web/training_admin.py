@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import SelectChoice
 
 from ..errors import Invalid
 from ..models import EnrolmentStatus, TrainingStatus
 from ..services import association_queries, reference, training, training_grants
 from .association_forms import DecisionForm, TrainingForm
-from .helpers import apply_field_errors, local_name
+from .helpers import acting_user, apply_field_errors, association_in_view, local_name
 
 bp = Blueprint("training_admin", __name__, url_prefix="/association/training")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,17 +37,6 @@ ENROLMENT_LABELS = {
 @bp.context_processor
 def labels() -> dict:
     return {"training_labels": TRAINING_STATUS_LABELS, "enrolment_labels": ENROLMENT_LABELS}
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _association_id() -> int:
-    association_id = request.args.get("association", type=int) or current_user.association_id
-    if association_id is None:
-        abort(404)
-    return association_id
 
 
 def _grant_choices() -> list[SelectChoice]:
@@ -79,13 +68,15 @@ def _training_input(form: TrainingForm) -> training.TrainingInput:
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def sessions():
-    association_id = _association_id()
+    association_id = association_in_view()
     form = TrainingForm()
     form.grant.choices = _grant_choices()
     status = 200
     if form.validate_on_submit():
         try:
-            session = training.publish_training(_actor(), association_id, _training_input(form))
+            session = training.publish_training(
+                acting_user(), association_id, _training_input(form)
+            )
         except Invalid as error:
             fields = {_FORM_FIELDS.get(k, k): v for k, v in error.fields.items()}
             apply_field_errors(form, Invalid(error.message, fields=fields))
@@ -95,14 +86,14 @@ def sessions():
             return redirect(url_for(".session", session_id=session.id))
     elif form.is_submitted():
         status = 422
-    listing = association_queries.training_sessions(_actor(), association_id)
+    listing = association_queries.training_sessions(acting_user(), association_id)
     return render_template("association/training.html", form=form, sessions=listing), status
 
 
 @bp.get("/<int:session_id>")
 @login_required
 def session(session_id: int):
-    found = association_queries.training_session(_actor(), session_id)
+    found = association_queries.training_session(acting_user(), session_id)
     return render_template(
         "association/training_session.html", session=found, form=DecisionForm(), failed=None
     )
@@ -114,7 +105,7 @@ def complete(session_id: int):
     if not DecisionForm().validate_on_submit():
         abort(400)
     passed = [int(i) for i in request.form.getlist("passed") if i.isdigit()]
-    training_grants.complete_training(_actor(), session_id, passed)
+    training_grants.complete_training(acting_user(), session_id, passed)
     flash(_("The session is complete; those who passed have their skill or certificate."))
     return redirect(url_for(".session", session_id=session_id))
 
@@ -126,9 +117,9 @@ def cancel(session_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        training.cancel_training(_actor(), session_id, form.reason.data)
+        training.cancel_training(acting_user(), session_id, form.reason.data)
     except Invalid as error:
-        found = association_queries.training_session(_actor(), session_id)
+        found = association_queries.training_session(acting_user(), session_id)
         messages = [str(m) for ms in error.fields.values() for m in ms]
         return render_template(
             "association/training_session.html",
