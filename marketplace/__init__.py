@@ -58,11 +58,13 @@ def register_blueprints(app: Flask) -> None:
     from .web.association import bp as association_bp
     from .web.auth import bp as auth_bp
     from .web.public import bp as public_bp
+    from .web.worker import bp as worker_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(association_bp)
+    app.register_blueprint(worker_bp)
     app.register_blueprint(api_bp)
 
 
