@@ -159,18 +159,10 @@ def profile():
 def _skills_page(worker, skill_form=None, certificate_form=None):
     skill_form = skill_form or SkillForm(formdata=None)
     certificate_form = certificate_form or CertificateForm(formdata=None)
-    by_industry: dict = {}
-    for skill in worker_queries.skills():
-        by_industry.setdefault(skill.industry, []).append(skill)
-    skill_form.skill_id.choices = {
-        "": [SelectChoice(0, _("— choose —"))],
-        **{
-            str(INDUSTRY_LABELS.get(industry, industry)): [
-                SelectChoice(s.id, _skill_name(s)) for s in skills
-            ]
-            for industry, skills in by_industry.items()
-        },
-    }
+    skill_form.skill_id.choices = [SelectChoice(0, _("— choose —"))] + [
+        SelectChoice(s.id, _skill_name(s), optgroup=str(INDUSTRY_LABELS.get(s.industry, "")))
+        for s in worker_queries.skills()
+    ]
     certificate_form.certificate_type_id.choices = [SelectChoice(0, _("— choose —"))] + [
         SelectChoice(c.id, _skill_name(c)) for c in worker_queries.certificate_types()
     ]

@@ -159,9 +159,7 @@ def test_applying_when_eligible_and_seeing_the_application(client, post_form, wo
     assert "包装工" in listing
 
 
-def test_recommended_shifts_show_the_reasons_for_their_scores(
-    client, worker, make_shift, loom
-):
+def test_recommended_shifts_show_the_reasons_for_their_scores(client, worker, make_shift, loom):
     make_shift(title="推荐的班次")
     page = client.get("/worker/shifts").get_data(as_text=True)
     assert "推荐的班次" in page
