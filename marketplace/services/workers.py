@@ -170,6 +170,8 @@ def update_profile(actor: User, worker_id: int, data: ProfileInput) -> WorkerPro
         "lender_factory_id": lender_id,
     }
     changed = sorted(name for name, value in new.items() if getattr(worker, name) != value)
+    if not changed:
+        return worker
     for name in changed:
         setattr(worker, name, new[name])
     # Home coordinates are personal: the trail names what changed, not the values.

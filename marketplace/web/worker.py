@@ -75,7 +75,6 @@ def _labels():
         "ENROLMENT_STATUS_LABELS": ENROLMENT_STATUS_LABELS,
         "TERM_LABELS": TERM_LABELS,
         "local_date": lambda day: format_date(day, "medium") if day else "",
-        "action_form": ActionForm(),
     }
 
 

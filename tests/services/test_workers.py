@@ -9,6 +9,7 @@ from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.models import (
     AgreementStatus,
+    Application,
     AvailabilityWindow,
     CertificateType,
     LendingAgreement,
@@ -193,6 +194,13 @@ def test_nobody_else_may_change_a_profile(
     assert snapshot(worker) == before
 
 
+def test_saving_an_unchanged_profile_records_nothing(make_worker):
+    worker = make_worker()
+    same = profile(worker, max_travel_km=worker.max_travel_km)
+    workers.update_profile(worker.user, worker.id, same)
+    assert audited("worker.profile_updated") == 0
+
+
 def test_an_unknown_worker_is_not_found(make_worker):
     worker = make_worker()
     with pytest.raises(NotFound):
@@ -205,7 +213,7 @@ def test_an_unknown_worker_is_not_found(make_worker):
 
 
 def test_a_declared_skill_is_unverified_and_a_level_change_drops_verification(
-    make_worker, make_factory, make_shift, loom
+    make_worker, make_shift, moderator_of, loom
 ):
     worker = make_worker()
     held = workers.set_skill(worker.user, worker.id, loom.id, 2)
@@ -213,11 +221,9 @@ def test_a_declared_skill_is_unverified_and_a_level_change_drops_verification(
     assert audited("worker.skill_declared") == 1
     # An association that knows the worker (through an application) verifies the skill.
     shift = make_shift()
-    from marketplace.models import Application
-
     db.session.add(Application(worker_id=worker.id, shift_id=shift.id))
     db.session.commit()
-    moderator = _moderator(shift.factory)
+    moderator = moderator_of(shift.factory)
     moderation.verify_worker_skill(moderator, held.id)
     assert held.is_verified
     workers.set_skill(worker.user, worker.id, loom.id, 4)
@@ -227,22 +233,6 @@ def test_a_declared_skill_is_unverified_and_a_level_change_drops_verification(
     assert (held.verified_at, held.verified_by_association_id) == (None, None)
     (event,) = events("worker.skill_changed")
     assert event.details["verification_dropped"] is True
-
-
-def _moderator(factory):
-    from marketplace.models import User
-    from tests.factories import password_hash
-
-    user = User(
-        role=Role.MODERATOR,
-        name="审核员",
-        mobile="+8613700009999",
-        password_hash=password_hash(),
-        association_id=factory.association_id,
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user
 
 
 def test_saving_the_same_level_keeps_the_verification(make_worker, loom):
