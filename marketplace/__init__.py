@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.moderation import bp as moderation_bp
     from .web.public import bp as public_bp
     from .web.training_admin import bp as training_admin_bp
+    from .web.worker import bp as worker_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(association_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(training_admin_bp)
+    app.register_blueprint(worker_bp)
     app.register_blueprint(api_bp)
 
 

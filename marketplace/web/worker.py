@@ -1,0 +1,274 @@
+"""Worker pages: the profile (details, skills, certificates, availability) and shared helpers."""
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..errors import Invalid
+from ..models import AgreementStatus, ApplicationStatus, EnrolmentStatus, Payer
+from ..services import (
+    reference,
+    worker_queries,
+    workers,
+)
+from .helpers import apply_field_errors
+from .labels import INDUSTRY_LABELS
+from .worker_forms import (
+    ActionForm,
+    AvailabilityForm,
+    CertificateForm,
+    ProfileForm,
+    SkillForm,
+)
+
+bp = Blueprint("worker", __name__, url_prefix="/worker")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+S = ApplicationStatus
+APPLICATION_STATUS_LABELS = {
+    S.APPLIED: _l("Applied"),
+    S.WAITLISTED: _l("On the waiting list"),
+    S.OFFERED: _l("Offered to you"),
+    S.ACCEPTED: _l("Accepted"),
+    S.IN_PROGRESS: _l("Working"),
+    S.COMPLETED: _l("Completed"),
+    S.DECLINED: _l("Declined"),
+    S.REJECTED: _l("Not accepted"),
+    S.EXPIRED: _l("Offer expired"),
+    S.WITHDRAWN: _l("Withdrawn"),
+    S.CANCELLED: _l("Cancelled"),
+    S.NO_SHOW: _l("Did not attend"),
+}
+AGREEMENT_STATUS_LABELS = {
+    AgreementStatus.REQUESTED: _l("Requested, waiting for your employer"),
+    AgreementStatus.APPROVED: _l("Approved"),
+    AgreementStatus.REFUSED: _l("Refused"),
+    AgreementStatus.RECALLED: _l("Recalled by your employer"),
+    AgreementStatus.CANCELLED: _l("Withdrawn by the borrower"),
+}
+PAYER_LABELS = {Payer.LENDER: _l("your employer"), Payer.BORROWER: _l("the borrowing factory")}
+ENROLMENT_STATUS_LABELS = {
+    EnrolmentStatus.ENROLLED: _l("You are enrolled"),
+    EnrolmentStatus.COMPLETED: _l("Passed"),
+    EnrolmentStatus.FAILED: _l("Not passed"),
+    EnrolmentStatus.WITHDRAWN: _l("You withdrew"),
+}
+TERM_LABELS = {
+    "skill": _l("Skills"),
+    "distance": _l("Distance"),
+    "reliability": _l("Attendance record"),
+}
+
+
+@bp.context_processor
+def _labels():
+    return {
+        "APPLICATION_STATUS_LABELS": APPLICATION_STATUS_LABELS,
+        "AGREEMENT_STATUS_LABELS": AGREEMENT_STATUS_LABELS,
+        "PAYER_LABELS": PAYER_LABELS,
+        "ENROLMENT_STATUS_LABELS": ENROLMENT_STATUS_LABELS,
+        "TERM_LABELS": TERM_LABELS,
+        "local_date": lambda day: format_date(day, "medium") if day else "",
+    }
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _worker():
+    """The logged-in worker's profile; anyone else is not a worker and gets 403."""
+    profile = current_user.worker_profile
+    if profile is None:
+        abort(403)
+    return profile
+
+
+def _utc(local):
+    """A naive Shanghai date-time from a form, as UTC."""
+    return local.replace(tzinfo=SHANGHAI).astimezone(UTC) if local else None
+
+
+def _require_csrf() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+# ---- profile -----------------------------------------------------------------------------
+
+
+def _profile_choices(form: ProfileForm) -> None:
+    form.district_id.choices = [SelectChoice(0, _("— choose —"))] + [
+        SelectChoice(d.id, d.name) for d in reference.districts()
+    ]
+    form.lender_factory_id.choices = [SelectChoice(0, _("— none —"))] + [
+        SelectChoice(f.id, f.name) for f in worker_queries.lender_factories()
+    ]
+
+
+def _fill_profile(form: ProfileForm, worker) -> None:
+    at_centre = worker.home_district is not None and (
+        (worker.home_lat, worker.home_lon) == (worker.home_district.lat, worker.home_district.lon)
+    )
+    form.kind.data = worker.kind.value
+    form.home_source.data = "district" if at_centre else "coordinates"
+    form.district_id.data = worker.home_district_id or 0
+    form.lat.data, form.lon.data = worker.home_lat, worker.home_lon
+    form.max_travel_km.data = worker.max_travel_km
+    form.needs_housing.data = worker.needs_housing
+    form.lender_factory_id.data = worker.lender_factory_id or 0
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    worker = _worker()
+    form = ProfileForm()
+    _profile_choices(form)
+    if form.validate_on_submit():
+        data = workers.ProfileInput(
+            kind=form.kind.data,
+            home_source=form.home_source.data,
+            district_id=form.district_id.data or None,
+            lat=form.lat.data,
+            lon=form.lon.data,
+            max_travel_km=form.max_travel_km.data,
+            needs_housing=form.needs_housing.data,
+            lender_factory_id=form.lender_factory_id.data or None,
+        )
+        try:
+            workers.update_profile(_actor(), worker.id, data)
+        except Invalid as error:
+            apply_field_errors(form, error)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for(".profile"))
+    elif not form.is_submitted():
+        _fill_profile(form, worker)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("worker/profile.html", form=form, worker=worker), status
+
+
+def _skills_page(worker, skill_form=None, certificate_form=None):
+    skill_form = skill_form or SkillForm(formdata=None)
+    certificate_form = certificate_form or CertificateForm(formdata=None)
+    skill_form.skill_id.choices = [SelectChoice(0, _("— choose —"))] + [
+        SelectChoice(s.id, _skill_name(s), optgroup=str(INDUSTRY_LABELS.get(s.industry, "")))
+        for s in worker_queries.skills()
+    ]
+    certificate_form.certificate_type_id.choices = [SelectChoice(0, _("— choose —"))] + [
+        SelectChoice(c.id, _skill_name(c)) for c in worker_queries.certificate_types()
+    ]
+    failed = skill_form.errors or certificate_form.errors
+    return render_template(
+        "worker/skills.html",
+        worker=worker,
+        skill_form=skill_form,
+        certificate_form=certificate_form,
+        name_of=_skill_name,
+    ), (422 if failed else 200)
+
+
+def _skill_name(item) -> str:
+    """A skill's or certificate's name in the reader's language."""
+    return item.name_en if str(get_locale()).startswith("en") else item.name_zh
+
+
+@bp.get("/profile/skills")
+@login_required
+def skills():
+    return _skills_page(_worker())
+
+
+@bp.post("/profile/skills")
+@login_required
+def set_skill():
+    worker = _worker()
+    form = SkillForm()
+    if form.validate_on_submit():
+        try:
+            workers.set_skill(_actor(), worker.id, form.skill_id.data or None, form.level.data)
+        except Invalid as error:
+            apply_field_errors(form, error)
+        else:
+            flash(_("Your skill is saved; an association will verify it."), "success")
+            return redirect(url_for(".skills"))
+    return _skills_page(worker, skill_form=form)
+
+
+@bp.post("/profile/skills/<int:item_id>/remove")
+@login_required
+def remove_skill(item_id: int):
+    _require_csrf()
+    workers.remove_skill(_actor(), item_id)
+    flash(_("The skill was removed from your profile."), "success")
+    return redirect(url_for(".skills"))
+
+
+@bp.post("/profile/certificates")
+@login_required
+def set_certificate():
+    worker = _worker()
+    form = CertificateForm()
+    if form.validate_on_submit():
+        try:
+            workers.set_certificate(
+                _actor(),
+                worker.id,
+                form.certificate_type_id.data or None,
+                form.number.data,
+                form.valid_until.data,
+            )
+        except Invalid as error:
+            apply_field_errors(form, error)
+        else:
+            flash(_("Your certificate is saved; an association will verify it."), "success")
+            return redirect(url_for(".skills"))
+    return _skills_page(worker, certificate_form=form)
+
+
+@bp.post("/profile/certificates/<int:item_id>/remove")
+@login_required
+def remove_certificate(item_id: int):
+    _require_csrf()
+    workers.remove_certificate(_actor(), item_id)
+    flash(_("The certificate was removed from your profile."), "success")
+    return redirect(url_for(".skills"))
+
+
+@bp.route("/profile/availability", methods=["GET", "POST"])
+@login_required
+def availability():
+    worker = _worker()
+    form = AvailabilityForm()
+    if form.validate_on_submit():
+        try:
+            workers.add_availability(
+                _actor(), worker.id, _utc(form.starts_at.data), _utc(form.ends_at.data)
+            )
+        except Invalid as error:
+            apply_field_errors(form, error)
+        else:
+            flash(_("The time is added."), "success")
+            return redirect(url_for(".availability"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("worker/availability.html", form=form, worker=worker), status
+
+
+@bp.post("/profile/availability/<int:window_id>/remove")
+@login_required
+def remove_availability(window_id: int):
+    _require_csrf()
+    workers.remove_availability(_actor(), window_id)
+    flash(_("The time was removed."), "success")
+    return redirect(url_for(".availability"))
+
+
+# The other worker pages attach their routes to this blueprint.
+from . import worker_activity  # noqa: E402, F401
