@@ -15,10 +15,13 @@ from ..extensions import db
 from ..models import (
     Application,
     ApplicationStatus,
+    Assignment,
     CertificateType,
     EnrolmentStatus,
     Factory,
     LendingAgreement,
+    Rating,
+    RatingDirection,
     Shift,
     ShiftStatus,
     Site,
@@ -60,6 +63,7 @@ class ApplicationActions:
     decline: bool
     withdraw: bool
     cancel: bool
+    rate: bool
 
 
 def actions_for(application: Application) -> ApplicationActions:
@@ -75,7 +79,20 @@ def actions_for(application: Application) -> ApplicationActions:
         decline=open_offer,
         withdraw=application.status in _UNDECIDED,
         cancel=application.status == S.ACCEPTED and application.shift.starts_at > now,
+        rate=application.status == S.COMPLETED and not _rated_factory(application),
     )
+
+
+def _rated_factory(application: Application) -> bool:
+    query = (
+        select(Rating.id)
+        .join(Assignment, Assignment.id == Rating.assignment_id)
+        .where(
+            Assignment.application_id == application.id,
+            Rating.direction == RatingDirection.WORKER_RATES_FACTORY,
+        )
+    )
+    return db.session.scalar(query) is not None
 
 
 def my_applications(actor: User) -> list[Application]:

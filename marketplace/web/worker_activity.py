@@ -13,7 +13,7 @@ from ..services import applications, attendance, inbox, notifications, offers, t
 from ..services import worker_queries as queries
 from .helpers import apply_field_errors
 from .worker import _actor, _require_csrf, _worker, bp
-from .worker_forms import ApplyForm, CancelForm
+from .worker_forms import ApplyForm, CancelForm, RateForm
 
 
 def _refused(error) -> None:
@@ -91,13 +91,14 @@ def my_applications():
     return render_template("worker/applications.html", items=items, actions_for=queries.actions_for)
 
 
-def _application_page(application_id: int, cancel_form: CancelForm, status: int = 200):
+def _application_page(application_id: int, cancel_form, status: int = 200, rate_form=None):
     application = queries.my_application(_actor(), application_id)
     return render_template(
         "worker/application.html",
         application=application,
         actions=queries.actions_for(application),
         cancel_form=cancel_form,
+        rate_form=rate_form or RateForm(formdata=None),
     ), status
 
 
@@ -154,6 +155,25 @@ def cancel(application_id: int):
             flash(_("Your place is cancelled; the factory has been told why."), "success")
             return redirect(url_for(".application", application_id=application_id))
     return _application_page(application_id, form, 422)
+
+
+@bp.post("/applications/<int:application_id>/rate")
+@login_required
+def rate(application_id: int):
+    _worker()
+    form = RateForm()
+    if form.validate_on_submit():
+        try:
+            attendance.rate(_actor(), application_id, int(form.score.data), form.comment.data)
+        except Invalid as error:
+            apply_field_errors(form, error)
+        except Conflict as error:
+            _refused(error)
+            return redirect(url_for(".application", application_id=application_id))
+        else:
+            flash(_("Thank you: the factory sees your rating."), "success")
+            return redirect(url_for(".application", application_id=application_id))
+    return _application_page(application_id, CancelForm(formdata=None), 422, rate_form=form)
 
 
 @bp.get("/agreements")

@@ -124,5 +124,14 @@ class CancelForm(FlaskForm):
     )
 
 
+class RateForm(FlaskForm):
+    score = SelectField(
+        _l("How was it? (5 is best)"),
+        choices=[SelectChoice(str(n), str(n)) for n in range(5, 0, -1)],
+        default="5",
+    )
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=TEXT_MAX_LENGTH)])
+
+
 class ActionForm(FlaskForm):
     """Only the CSRF token: the action is the button."""

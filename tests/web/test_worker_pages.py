@@ -302,3 +302,21 @@ def test_the_pages_speak_chinese(client, worker, make_shift, loom):
             assert text not in page, (url, text)
     page = client.get("/worker/profile").get_data(as_text=True)
     assert "我的资料" in page
+
+
+def test_after_a_completed_shift_the_worker_rates_the_factory_once(client, worker, make_shift):
+    from marketplace.models import Rating, RatingDirection
+
+    shift = make_shift(starts_in_hours=-10)
+    application = _offered(worker, shift, status=ApplicationStatus.COMPLETED)
+    url = f"/worker/applications/{application.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Rate the factory" in page
+    data = {"csrf_token": csrf_from(page), "score": "4", "comment": "管理规范"}
+    assert client.post(f"{url}/rate", data=data).status_code == 302
+    rating = db.session.scalar(sa.select(Rating))
+    assert (rating.score, rating.direction) == (4, RatingDirection.WORKER_RATES_FACTORY)
+    assert "Rate the factory" not in client.get(url).get_data(as_text=True)
+    again = client.post(f"{url}/rate", data=data, follow_redirects=True)
+    assert "already been rated" in again.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 1
