@@ -57,12 +57,14 @@ def register_blueprints(app: Flask) -> None:
     from .web.account import bp as account_bp
     from .web.association import bp as association_bp
     from .web.auth import bp as auth_bp
+    from .web.factory import bp as factory_bp
     from .web.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(association_bp)
+    app.register_blueprint(factory_bp)
     app.register_blueprint(api_bp)
 
 
