@@ -85,19 +85,16 @@ class ShiftForm(FlaskForm):
         format=LOCAL_FORMAT,
         validators=[DataRequired(message=_l("Enter the date and time the shift ends."))],
     )
-    headcount = IntegerField(
-        _l("Workers needed"), default=1, validators=[InputRequired(), NumberRange(min=1)]
-    )
+    # Ranges are the service's to check: its messages say what is wanted.
+    headcount = IntegerField(_l("Workers needed"), default=1, validators=[InputRequired()])
     hourly_pay_cny = DecimalField(
-        _l("Hourly pay (yuan)"), places=None, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Hourly pay (yuan)"), places=None, validators=[InputRequired()]
     )
     dormitory_beds = IntegerField(
-        _l("Dormitory beds offered"), default=0, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Dormitory beds offered"), default=0, validators=[InputRequired()]
     )
     max_distance_km = FloatField(
-        _l("Workers may live up to (km)"),
-        default=30,
-        validators=[InputRequired(), NumberRange(min=0, max=500)],
+        _l("Workers may live up to (km)"), default=30, validators=[InputRequired()]
     )
     accepted_kinds = CheckboxesField(
         _l("Kinds of worker accepted"),

@@ -137,6 +137,22 @@ def test_a_bad_field_is_marked_and_everything_typed_is_kept(
     assert db.session.scalar(sa.select(sa.func.count(Shift.id))) == 0
 
 
+def test_service_checks_show_beside_their_fields(client, post_form, factory, staff_login):
+    fields = _shift_fields(
+        factory.sites[0].id,
+        _local_day(3),
+        headcount="0",
+        **{"pickup_points-1-name": "无坐标的站"},
+    )
+    response = post_form("/factory/shifts/new", fields)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert '<p class="error" id="headcount-error">Ask for at least one worker.</p>' in page
+    pickups = page[page.index("Bus pickup points") :]
+    assert "Give each pickup point a valid latitude and longitude." in pickups
+    assert 'value="无坐标的站"' in pickups
+
+
 def test_more_rows_keeps_the_form_and_saves_nothing(client, post_form, factory, staff_login):
     fields = _shift_fields(factory.sites[0].id, _local_day(3), more_rows="1")
     response = post_form("/factory/shifts/new", fields)
