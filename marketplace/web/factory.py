@@ -10,12 +10,11 @@ from flask_login import current_user, login_required
 from ..errors import Invalid
 from ..models import AgreementStatus, ApplicationStatus, Payer
 from ..services import attendance as attendance_service
-from ..services import factory_queries, lending, offers, posting
+from ..services import factory_queries, offers, posting
 from .factory_forms import (
     RatingForm,
     ReasonForm,
     RequiredReasonForm,
-    SettlementFilterForm,
     ShiftForm,
     add_rows,
     set_shift_choices,
@@ -324,72 +323,5 @@ def cancel_place(shift_id: int, application_id: int):
     return _attendance_page(shift_id, bound=(("cancel", application_id), form), status=422)
 
 
-# --- lending -------------------------------------------------------------------------------
-
-
-def _lending_page(bound=None, status: int = 200):
-    found = factory_queries.factory_agreements(_actor(), _factory_arg())
-    forms = {}
-    for agreement in found.as_lender:
-        for kind in ("refuse", "recall"):
-            forms[(kind, agreement.id)] = RequiredReasonForm(
-                formdata=None, prefix=f"{kind}-{agreement.id}"
-            )
-    if bound is not None:
-        forms[bound[0]] = bound[1]
-    return render_template("factory/lending.html", agreements=found, forms=forms), status
-
-
-@bp.get("/lending")
-@login_required
-def lending_page():
-    return _lending_page()
-
-
-@bp.post("/lending/<int:agreement_id>/approve")
-@login_required
-def approve_agreement(agreement_id: int):
-    agreement = lending.approve_agreement(_actor(), agreement_id)
-    flash(_("You lent %(name)s: the borrower is told.", name=agreement.worker.user.name), "success")
-    return redirect(url_for(".lending_page"))
-
-
-@bp.post("/lending/<int:agreement_id>/cancel")
-@login_required
-def cancel_agreement(agreement_id: int):
-    lending.cancel_agreement(_actor(), agreement_id)
-    flash(_("Your request is withdrawn."), "success")
-    return redirect(url_for(".lending_page"))
-
-
-_REASONED = {
-    "refuse": (lending.refuse_agreement, _l("The request is refused; the borrower is told.")),
-    "recall": (lending.recall_worker, _l("The worker is recalled; the borrower is told.")),
-}
-
-
-@bp.post("/lending/<int:agreement_id>/<any('refuse', 'recall'):decision>")
-@login_required
-def decide_with_reason(agreement_id: int, decision: str):
-    service, done = _REASONED[decision]
-    form = RequiredReasonForm(prefix=f"{decision}-{agreement_id}")
-    if form.validate():
-        try:
-            service(_actor(), agreement_id, form.reason.data)
-        except Invalid as error:
-            apply_field_errors(form, error)
-        else:
-            flash(str(done), "success")
-            return redirect(url_for(".lending_page"))
-    return _lending_page(bound=((decision, agreement_id), form), status=422)
-
-
-@bp.get("/settlement")
-@login_required
-def settlement():
-    form = SettlementFilterForm(request.args)
-    period = {}
-    if form.validate():
-        period = {"starts_on": form.starts_on.data, "ends_on": form.ends_on.data}
-    report = factory_queries.settlement(_actor(), _factory_arg(), **period)
-    return render_template("factory/settlement.html", report=report, form=form), _status(form)
+# Lending, the settlement report and staff admission live in their own module, on this blueprint.
+from . import factory_admin  # noqa: E402, F401

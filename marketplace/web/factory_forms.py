@@ -264,3 +264,14 @@ def shift_form_data(shift: Shift) -> dict:
         "pickup_points": [{"name": p.name, "lat": p.lat, "lon": p.lon} for p in shift.pickup_points]
         + blank,
     }
+
+
+class LendingRulesForm(RowForm):
+    """A lender's own rules; field names match the Factory columns, to prefill from it."""
+
+    lending_cap = IntegerField(
+        _l("Staff out on loan at once, at most (empty: no limit)"), validators=[Optional()]
+    )
+    lending_max_extra_days = IntegerField(
+        _l("Days a loan may run beyond the shifts it is for"), validators=[InputRequired()]
+    )

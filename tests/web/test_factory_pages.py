@@ -300,6 +300,36 @@ def test_the_lender_refuses_a_request_with_a_reason(client, staff_login, lending
     assert (agreement.status, agreement.decision_reason) == (AgreementStatus.REFUSED, "旺季自用")
 
 
+def test_the_lender_sets_its_lending_rules(client, staff_login, factory):
+    page = _page(client, "/factory/lending")
+    assert 'name="lending_max_extra_days"' in page and 'value="7"' in page
+    data = {"lending_cap": "2", "lending_max_extra_days": "99"}
+    response = _post(client, "/factory/lending/rules", data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="lending_max_extra_days-error">Enter the extra days allowed: 0 to 60.' in page
+    assert 'value="99"' in page
+    response = _post(client, "/factory/lending/rules", {**data, "lending_max_extra_days": "3"})
+    assert response.status_code == 302
+    db.session.refresh(factory)
+    assert (factory.lending_cap, factory.lending_max_extra_days) == (2, 3)
+
+
+def test_an_owner_admits_a_new_member(client, staff_login, factory, make_user):
+    from marketplace.models import FactoryMember, MemberRole, MemberStatus, Role
+
+    joiner = make_user(Role.FACTORY_STAFF, name="新同事")
+    member = FactoryMember(
+        factory=factory, user=joiner, role=MemberRole.STAFF, status=MemberStatus.PENDING
+    )
+    db.session.add(member)
+    db.session.commit()
+    assert "新同事" in _page(client, "/factory/members")
+    response = _post(client, f"/factory/members/{member.id}/admit")
+    assert response.status_code == 302
+    assert db.session.get(FactoryMember, member.id).status == MemberStatus.ACTIVE
+
+
 def test_the_settlement_report(client, staff_login, factory, lending_request):
     lending_request.status = AgreementStatus.APPROVED
     db.session.commit()
