@@ -118,6 +118,29 @@ def test_a_shift_is_posted_in_shanghai_time_then_edited(
     assert "Your changes are saved." in _page(client, response.headers["Location"])
 
 
+def test_preferred_skills_and_certificates_are_saved(client, post_form, factory, staff_login, loom):
+    from marketplace.models import CertificateType
+
+    licence = CertificateType(code="health", name_zh="健康证", name_en="Health certificate")
+    db.session.add(licence)
+    db.session.commit()
+    page = _page(client, "/factory/shifts/new")
+    assert "Health certificate" in page and "Loom operation" in page
+    fields = _shift_fields(
+        factory.sites[0].id,
+        _local_day(4),
+        required_certificate_ids=[str(licence.id)],
+        **{"preferred_skills-0-skill_id": str(loom.id), "preferred_skills-0-weight": "0.6"},
+    )
+    response = post_form("/factory/shifts/new", fields)
+    assert response.status_code == 302
+    shift = db.session.scalar(sa.select(Shift))
+    assert [(p.skill_id, p.weight) for p in shift.preferred_skills] == [(loom.id, 0.6)]
+    assert [c.certificate_type_id for c in shift.required_certificates] == [licence.id]
+    page = _page(client, response.headers["Location"])
+    assert "Health certificate" in page and "Loom operation" in page
+
+
 def test_a_bad_field_is_marked_and_everything_typed_is_kept(
     client, post_form, factory, staff_login
 ):
