@@ -1,5 +1,5 @@
 """Pages for factory staff: my shifts, posting and editing, applicants and candidates,
-attendance and ratings, lending agreements and the settlement report."""
+attendance and ratings. Lending, settlement and staff admission are in factory_admin.py."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
