@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.account import bp as account_bp
     from .web.association import bp as association_bp
     from .web.auth import bp as auth_bp
+    from .web.factory import bp as factory_bp
     from .web.moderation import bp as moderation_bp
     from .web.public import bp as public_bp
     from .web.training_admin import bp as training_admin_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(training_admin_bp)
     app.register_blueprint(worker_bp)
+    app.register_blueprint(factory_bp)
     app.register_blueprint(api_bp)
 
 
