@@ -109,7 +109,7 @@ def _register_retiree(page, name: str, mobile: str) -> None:
 def _fill_profile(page) -> None:
     page.goto("/worker/profile")
     page.locator("#max_travel_km").fill("25")
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     expect(page.locator("p.flash.success")).to_be_visible()
 
@@ -148,7 +148,7 @@ def test_a_shift_from_posting_to_ratings(new_page, language):
     application_path = re.search(r"/worker/applications/\d+", worker_page.url).group()
 
     factory_page.goto(shift_path)
-    expect(factory_page.get_by_text(retiree)).to_be_visible()
+    expect(factory_page.get_by_text(retiree, exact=True)).to_be_visible()
     _submit(factory_page, "/offer")
     screenshot(factory_page, f"flow-{language}-4-offered")
 
