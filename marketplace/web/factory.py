@@ -2,7 +2,7 @@
 attendance and ratings. Lending, settlement and staff admission are in factory_admin.py."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -112,7 +112,7 @@ def index():
 
 def _shift_form_page(form, factory, shift=None):
     skills, certificates = factory_queries.shift_choices()
-    set_shift_choices(form, factory.sites, skills, certificates, str(get_locale()))
+    set_shift_choices(form, factory.sites, skills, certificates)
     return render_template(
         "factory/shift_form.html", form=form, factory=factory, shift=shift
     ), _status(form)

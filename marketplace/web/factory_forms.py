@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import Shift, WorkerKind
 from ..services.shifts import ShiftInput
+from .helpers import local_name
 from .labels import KIND_LABELS
 
 # Rows shown for skills and pickup points; "add a row" re-renders the form with one more.
@@ -152,17 +153,14 @@ class SettlementFilterForm(FlaskForm):
     ends_on = DateField(_l("To"), validators=[Optional()])
 
 
-def _skill_choices(items, locale: str) -> list[SelectChoice]:
-    english = locale.startswith("en")
-    return [SelectChoice(0, "—")] + [
-        SelectChoice(i.id, i.name_en if english else i.name_zh) for i in items
-    ]
+def _skill_choices(items) -> list[SelectChoice]:
+    return [SelectChoice(0, "—")] + [SelectChoice(i.id, local_name(i)) for i in items]
 
 
-def set_shift_choices(form: ShiftForm, sites, skills, certificates, locale: str) -> None:
+def set_shift_choices(form: ShiftForm, sites, skills, certificates) -> None:
     """Fill the select lists; a weight the shift already has stays a choice."""
     form.site_id.choices = [SelectChoice(s.id, f"{s.name} · {s.address}") for s in sites]
-    skill_choices = _skill_choices(skills, locale)
+    skill_choices = _skill_choices(skills)
     for row in form.required_skills:
         row.skill_id.choices = skill_choices
     for row in form.preferred_skills:
@@ -171,9 +169,8 @@ def set_shift_choices(form: ShiftForm, sites, skills, certificates, locale: str)
         value = _weight_text(row.weight.data)
         extra = [SelectChoice(value, value)] if value and value not in known else []
         row.weight.choices = [*WEIGHT_CHOICES, *extra]
-    english = locale.startswith("en")
     form.required_certificate_ids.choices = [
-        SelectChoice(c.id, c.name_en if english else c.name_zh) for c in certificates
+        SelectChoice(c.id, local_name(c)) for c in certificates
     ]
 
 

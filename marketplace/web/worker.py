@@ -4,7 +4,7 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,7 +17,7 @@ from ..services import (
     worker_queries,
     workers,
 )
-from .helpers import apply_field_errors
+from .helpers import apply_field_errors, local_name
 from .labels import INDUSTRY_LABELS
 from .worker_forms import (
     ActionForm,
@@ -159,11 +159,11 @@ def _skills_page(worker, skill_form=None, certificate_form=None):
     skill_form = skill_form or SkillForm(formdata=None)
     certificate_form = certificate_form or CertificateForm(formdata=None)
     skill_form.skill_id.choices = [SelectChoice(0, _("— choose —"))] + [
-        SelectChoice(s.id, _skill_name(s), optgroup=str(INDUSTRY_LABELS.get(s.industry, "")))
+        SelectChoice(s.id, local_name(s), optgroup=str(INDUSTRY_LABELS.get(s.industry, "")))
         for s in worker_queries.skills()
     ]
     certificate_form.certificate_type_id.choices = [SelectChoice(0, _("— choose —"))] + [
-        SelectChoice(c.id, _skill_name(c)) for c in worker_queries.certificate_types()
+        SelectChoice(c.id, local_name(c)) for c in worker_queries.certificate_types()
     ]
     failed = skill_form.errors or certificate_form.errors
     return render_template(
@@ -171,13 +171,8 @@ def _skills_page(worker, skill_form=None, certificate_form=None):
         worker=worker,
         skill_form=skill_form,
         certificate_form=certificate_form,
-        name_of=_skill_name,
+        name_of=local_name,
     ), (422 if failed else 200)
-
-
-def _skill_name(item) -> str:
-    """A skill's or certificate's name in the reader's language."""
-    return item.name_en if str(get_locale()).startswith("en") else item.name_zh
 
 
 @bp.get("/profile/skills")
