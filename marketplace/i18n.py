@@ -23,3 +23,20 @@ def select_locale() -> str:
 def select_timezone() -> str:
     """Times are shown in Shanghai time, whoever looks."""
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+class LocalName:
+    """A reference row's name (skill, certificate, district), in the reader's language.
+
+    Like a lazy translation it decides when it is shown, not when it is made, so a service
+    can put it in a message without knowing who will read it.
+    """
+
+    def __init__(self, thing):
+        self.zh = getattr(thing, "name_zh", None) or thing.name
+        self.en = getattr(thing, "name_en", None) or self.zh
+
+    def __str__(self) -> str:
+        from flask_babel import get_locale
+
+        return self.en if str(get_locale()) == "en" else self.zh

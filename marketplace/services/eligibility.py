@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..errors import Invalid
 from ..extensions import db
+from ..i18n import LocalName
 from ..models import (
     AgreementStatus,
     Application,
@@ -64,7 +65,7 @@ def _skills(worker: WorkerProfile, shift: Shift) -> list:
     levels = {s.skill_id: s.level for s in worker.skills}
     failures = []
     for required in shift.required_skills:
-        name = f"{required.skill.name_zh} ({required.skill.name_en})"
+        name = LocalName(required.skill)
         have = levels.get(required.skill_id)
         if have is None:
             failures.append(
@@ -92,7 +93,7 @@ def _certificates(worker: WorkerProfile, shift: Shift) -> list:
     failures = []
     for required in shift.required_certificates:
         kind = required.certificate_type
-        name = f"{kind.name_zh} ({kind.name_en})"
+        name = LocalName(kind)
         certificate = held.get(required.certificate_type_id)
         if certificate is None:
             failures.append(_l("Needs the certificate %(name)s; you do not hold it.", name=name))

@@ -15,6 +15,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 
+from ..i18n import LocalName
 from ..identifiers import mask_email, mask_mobile, mask_national_id
 from .labels import INDUSTRY_LABELS, KIND_LABELS, SHIFT_STATUS_LABELS, VERIFICATION_LABELS
 
@@ -68,9 +69,7 @@ def shift_window(starts_at, ends_at) -> str:
 
 def local_name(thing) -> str:
     """A district's, skill's or certificate's name in the viewer's language (Chinese if none)."""
-    if str(get_locale()) == "en" and getattr(thing, "name_en", None):
-        return thing.name_en
-    return getattr(thing, "name_zh", None) or thing.name
+    return str(LocalName(thing))
 
 
 def page_url(page: int) -> str:

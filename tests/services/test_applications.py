@@ -127,8 +127,8 @@ def test_every_failed_condition_is_named(make_worker, make_shift, loom, electric
     assert found == [
         "Your account is suspended.",
         "This shift does not take retiree workers.",
-        "Needs 挡车 (Loom operation) at level 3; you have level 1.",
-        "Needs the certificate 电工证 (Electrician); you do not hold it.",
+        "Needs Loom operation at level 3; you have level 1.",
+        "Needs the certificate Electrician; you do not hold it.",
         found[4],
     ]
     assert found[4].startswith("Overlaps 挡车工 (from ")
@@ -152,8 +152,8 @@ def test_a_missing_skill_and_an_expired_certificate_are_named(
     with pytest.raises(Invalid) as refused:
         applications.apply(worker.user, shift.id)
     assert messages(refused) == [
-        "Needs 挡车 (Loom operation) at level 2; you do not have this skill.",
-        f"Your certificate 电工证 (Electrician) expires on {yesterday.isoformat()},"
+        "Needs Loom operation at level 2; you do not have this skill.",
+        f"Your certificate Electrician expires on {yesterday.isoformat()},"
         f" before the shift on {local_date(shift.starts_at).isoformat()}.",
     ]
 

@@ -90,7 +90,7 @@ def test_an_offer_rechecks_eligibility(applied):
         offers.offer(staff(applied.shift), applied.id)
     assert [str(m) for m in refused.value.fields["eligibility"]] == [
         "Your account is suspended.",
-        "Needs 缝头 (Toe seaming) at level 2; you do not have this skill.",
+        "Needs Toe seaming at level 2; you do not have this skill.",
     ]
     assert status_of(applied) == S.APPLIED
 

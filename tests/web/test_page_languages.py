@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from marketplace.demo.seed import seed_demo
 from marketplace.extensions import db
 from marketplace.models import (
+    Application,
     PlacementRun,
     Role,
     Shift,
@@ -76,6 +77,48 @@ def english_words(html: str) -> set[str]:
     return {w for w in ENGLISH_WORD.findall(text) if len(w) > 2 and w.lower() not in ALLOWED}
 
 
+class _Controls(HTMLParser):
+    """Form controls a person fills in, and the labels the page gives them."""
+
+    UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
+
+    def __init__(self):
+        super().__init__()
+        self.controls: list[dict] = []
+        self.labelled_ids: set[str] = set()
+        self._in_label = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "label":
+            self._in_label += 1
+            if attrs.get("for"):
+                self.labelled_ids.add(attrs["for"])
+        elif (
+            tag in ("input", "select", "textarea")
+            and attrs.get("type") not in self.UNLABELLED_TYPES
+        ):
+            self.controls.append({**attrs, "_inside_label": self._in_label > 0})
+
+    def handle_endtag(self, tag):
+        if tag == "label" and self._in_label:
+            self._in_label -= 1
+
+
+def unlabelled_controls(html: str) -> list[str]:
+    """Names of the controls with no label a screen reader would announce."""
+    parser = _Controls()
+    parser.feed(html)
+    return [
+        control.get("name") or control.get("id") or "?"
+        for control in parser.controls
+        if not control["_inside_label"]
+        and control.get("id") not in parser.labelled_ids
+        and not control.get("aria-label")
+        and not control.get("aria-labelledby")
+    ]
+
+
 @pytest.fixture
 def demo(app):
     """The demo data, with a finished placement run so that its review page has content."""
@@ -97,7 +140,21 @@ def _pages(app) -> list[str]:
     shift_id = db.session.scalar(
         sa.select(Shift.id).where(Shift.status == ShiftStatus.OPEN).order_by(Shift.id)
     )
-    objects = [f"/shifts/{shift_id}"]
+    objects = [f"/shifts/{shift_id}", f"/worker/shifts/{shift_id}"]
+    owner = db.session.scalar(sa.select(User).where(User.mobile.like("%13800000001")))
+    own_shift = db.session.scalar(
+        sa.select(Shift.id)
+        .where(Shift.factory_id == owner.memberships[0].factory_id)
+        .order_by(Shift.id)
+    )
+    for page in ("", "/candidates", "/attendance", "/edit"):
+        objects.append(f"/factory/shifts/{own_shift}{page}")
+    worker = db.session.scalar(sa.select(User).where(User.mobile.like("%13900000001")))
+    application_id = db.session.scalar(
+        sa.select(Application.id).where(Application.worker_id == worker.worker_profile.id)
+    )
+    if application_id:
+        objects.append(f"/worker/applications/{application_id}")
     run_id = db.session.scalar(sa.select(PlacementRun.id))
     if run_id:
         objects.append(f"/association/placement-runs/{run_id}")
@@ -124,17 +181,30 @@ def _client_as(app, role: str, language: str):
     return client
 
 
-@pytest.mark.parametrize("role", sorted(ROLES))
-def test_every_page_a_role_can_open_is_all_chinese(app, demo, role):
+def _walk(app, role: str, check) -> tuple[int, dict]:
+    """Open every page the role may see; what `check` finds on each, by URL."""
     client = _client_as(app, role, "zh-CN,zh;q=0.9")
-    leftovers, opened = {}, 0
+    found, opened = {}, 0
     for url in _pages(app):
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.content_type:
             continue
         opened += 1
-        words = english_words(response.get_data(as_text=True))
-        if words:
-            leftovers[url] = sorted(words)
+        problems = check(response.get_data(as_text=True))
+        if problems:
+            found[url] = sorted(problems)
+    return opened, found
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_every_page_a_role_can_open_is_all_chinese(app, demo, role):
+    opened, leftovers = _walk(app, role, english_words)
     assert opened >= 2
     assert leftovers == {}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_every_control_on_every_page_has_a_label(app, demo, role):
+    opened, unlabelled = _walk(app, role, unlabelled_controls)
+    assert opened >= 2
+    assert unlabelled == {}

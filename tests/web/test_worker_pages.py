@@ -133,7 +133,7 @@ def test_applying_without_the_skill_shows_the_missing_skill(
     db.session.add(ShiftRequiredSkill(shift_id=shift.id, skill_id=loom.id, min_level=3))
     db.session.commit()
     page = client.get(f"/worker/shifts/{shift.id}").get_data(as_text=True)
-    assert "Needs 挡车 (Loom operation) at level 3; you do not have this skill." in page
+    assert "Needs Loom operation at level 3; you do not have this skill." in page
     response = post_form(
         f"/worker/shifts/{shift.id}/apply",
         {"note": "I ran looms for 20 years"},
