@@ -1,6 +1,7 @@
 """Read-only queries for the factory staff pages, each authorised on the object it reads."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -26,12 +27,13 @@ from ..models import (
     ShiftStatus,
     Skill,
     User,
+    WorkerKind,
     WorkerProfile,
     utcnow,
 )
 from . import authz
 from .lending_report import AgreementHours, agreement_report
-from .matching import Candidate, rank_workers
+from .matching import SHANGHAI, Candidate, rank_lendable, rank_workers
 
 S = ApplicationStatus
 # The order applicants are listed in: the ones waiting for a decision first.
@@ -132,6 +134,8 @@ class ShiftCandidates:
     shift: Shift
     candidates: list[Candidate]
     applications: dict[int, Application]  # by worker id
+    lendable: list[Candidate]  # idle employees of other factories, if a loan were agreed
+    employers: dict[int, str]  # worker id -> the lending employer's name, for `lendable`
 
 
 def shift_candidates(actor: User, shift_id: int, *, k: int = 50) -> ShiftCandidates:
@@ -143,7 +147,40 @@ def shift_candidates(actor: User, shift_id: int, *, k: int = 50) -> ShiftCandida
         Application.shift_id == shift.id, Application.worker_id.in_(ids)
     )
     applications = {a.worker_id: a for a in db.session.scalars(query)} if ids else {}
-    return ShiftCandidates(shift, candidates, applications)
+    lendable = rank_lendable(actor, shift.id, k=20)
+    return ShiftCandidates(shift, candidates, applications, lendable, _employers(lendable))
+
+
+def _employers(candidates: list[Candidate]) -> dict[int, str]:
+    ids = [c.worker_id for c in candidates]
+    if not ids:
+        return {}
+    query = (
+        select(WorkerProfile.id, Factory.name)
+        .join(Factory, Factory.id == WorkerProfile.lender_factory_id)
+        .where(WorkerProfile.id.in_(ids))
+    )
+    return dict(db.session.execute(query).all())
+
+
+@dataclass(frozen=True)
+class LendingCandidate:
+    """A worker the factory may ask to borrow for its shift, and the shift's local days."""
+
+    shift: Shift
+    worker: WorkerProfile
+    first_day: date
+    last_day: date
+
+
+def lending_candidate(actor: User, shift_id: int, worker_id: int) -> LendingCandidate:
+    """The shift (the actor's own) and the idle employee to ask for; the request checks more."""
+    shift = managed_shift(actor, shift_id, "lending.request")
+    worker = db.session.get(WorkerProfile, worker_id)
+    if worker is None or worker.kind != WorkerKind.IDLE_EMPLOYEE or worker.lender is None:
+        raise NotFound(_l("No such idle employee."))
+    last = (shift.ends_at - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
+    return LendingCandidate(shift, worker, shift.starts_at.astimezone(SHANGHAI).date(), last)
 
 
 @dataclass

@@ -4,7 +4,7 @@ Describes a shift as a ShiftQuery (skills and certificates as matrix columns, th
 the database knows are ineligible for it as exclusions) and ranks the process's index.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..matching import skills as skill_math
 from ..matching.scorer import ShiftQuery, rank
-from ..matching.terms import TERMS, Ranking
+from ..matching.terms import KIND_BITS, TERMS, Ranking
 from ..models import (
     PLACE_HOLDING_STATES,
     AgreementStatus,
@@ -56,6 +56,44 @@ def rank_workers(actor: User, shift_id: int, *, k: int = 50) -> list[Candidate]:
     allowed = policy.can_manage_shift(actor, shift) or policy.can_moderate_shift(actor, shift)
     authz.require(allowed, actor, "shift.matches", shift)
     return _candidates(rank_shift(shift, get_index(), k=max(1, min(k, 500))))
+
+
+def rank_lendable(actor: User, shift_id: int, *, k: int = 20) -> list[Candidate]:
+    """Idle employees of other factories who could take the shift once lent to its factory.
+
+    They are left out of `rank_workers` (no agreement yet); this ranks them by the same
+    rules, so that the factory can ask their employers for a lending agreement.
+    """
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound(_l("No such shift."))
+    authz.require(policy.can_manage_shift(actor, shift), actor, "shift.matches", shift)
+    index = get_index()
+    idle_bit = KIND_BITS[WorkerKind.IDLE_EMPLOYEE.value]
+    if not shift.accepted_kinds_mask & idle_bit:
+        return []
+    base = shift_query(shift, index)
+    others = _busy(shift) | _unavailable(shift) | _not_lendable_here(shift)
+    query = replace(base, accepted_kinds=idle_bit, excluded=index.rows_of(others))
+    weights = weights_of(shift.factory.association)
+    ranking = rank(index.workers, index.geo, query, k=max(1, min(k, 100)), weights=weights)
+    return _candidates(ranking)
+
+
+def _not_lendable_here(shift: Shift) -> set[int]:
+    # Idle employees who are no case for a request: the factory's own staff, those already
+    # covered (they are ranked with everyone), and those with no employer to ask.
+    uncovered = _uncovered_idle(shift)
+    query = select(WorkerProfile.id).where(WorkerProfile.kind == WorkerKind.IDLE_EMPLOYEE)
+    idle = set(db.session.scalars(query))
+    no_lender = select(WorkerProfile.id).where(
+        WorkerProfile.kind == WorkerKind.IDLE_EMPLOYEE,
+        or_(
+            WorkerProfile.lender_factory_id.is_(None),
+            WorkerProfile.lender_factory_id == shift.factory_id,
+        ),
+    )
+    return (idle - uncovered) | set(db.session.scalars(no_lender))
 
 
 def rank_shift(shift: Shift, index: WorkerIndex, *, k: int, also_excluded=()) -> Ranking:

@@ -208,6 +208,8 @@ def candidates(shift_id: int):
         shift=found.shift,
         candidates=found.candidates,
         applications=found.applications,
+        lendable=found.lendable,
+        employers=found.employers,
     )
 
 

@@ -9,7 +9,12 @@ from flask_login import login_required
 from ..errors import Invalid
 from ..services import factories, factory_queries, lending, lending_settings
 from .factory import _actor, _factory_arg, _status, bp
-from .factory_forms import LendingRulesForm, RequiredReasonForm, SettlementFilterForm
+from .factory_forms import (
+    LendingRequestForm,
+    LendingRulesForm,
+    RequiredReasonForm,
+    SettlementFilterForm,
+)
 from .helpers import apply_field_errors
 
 _REASONED = {
@@ -125,3 +130,33 @@ def admit_member(member_id: int):
     member = factories.admit_member(_actor(), member_id)
     flash(_("%(name)s can now act for your factory.", name=member.user.name), "success")
     return redirect(url_for(".members", factory=member.factory_id))
+
+
+@bp.route("/shifts/<int:shift_id>/lending-request/<int:worker_id>", methods=["GET", "POST"])
+@login_required
+def request_lending(shift_id: int, worker_id: int):
+    """Ask an idle employee's employer to lend them for a shift (from the candidates page)."""
+    found = factory_queries.lending_candidate(_actor(), shift_id, worker_id)
+    form = LendingRequestForm()
+    if request.method == "GET":
+        form.starts_on.data, form.ends_on.data = found.first_day, found.last_day
+    elif form.validate_on_submit():
+        try:
+            lending.request_agreement(
+                _actor(),
+                worker_id,
+                found.shift.factory_id,
+                form.starts_on.data,
+                form.ends_on.data,
+                form.wage_payer.data,
+                form.insurance_payer.data,
+                form.settlement_rate_cny.data,
+                form.note.data or "",
+                shift_ids=[found.shift.id],
+            )
+        except Invalid as error:
+            apply_field_errors(form, error)
+        else:
+            flash(_("The request is sent; the employer decides."), "success")
+            return redirect(url_for(".candidates", shift_id=shift_id))
+    return render_template("factory/lending_request.html", found=found, form=form), _status(form)

@@ -272,3 +272,26 @@ class LendingRulesForm(RowForm):
     lending_max_extra_days = IntegerField(
         _l("Days a loan may run beyond the shifts it is for"), validators=[InputRequired()]
     )
+
+
+PAYER_CHOICES = [
+    SelectChoice("lender", _l("The lending employer")),
+    SelectChoice("borrower", _l("We, the borrowing factory")),
+]
+
+
+class LendingRequestForm(FlaskForm):
+    """Ask an idle employee's employer to lend them to us for a period."""
+
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    wage_payer = SelectField(_l("Who pays the wages"), choices=PAYER_CHOICES, default="lender")
+    insurance_payer = SelectField(
+        _l("Who pays the insurance"), choices=PAYER_CHOICES, default="lender"
+    )
+    settlement_rate_cny = DecimalField(
+        _l("What we pay the employer per hour worked (yuan)"),
+        places=2,
+        validators=[InputRequired()],
+    )
+    note = TextAreaField(_l("Note to the employer (optional)"), validators=[Length(max=2000)])

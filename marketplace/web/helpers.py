@@ -21,16 +21,23 @@ from .labels import INDUSTRY_LABELS, KIND_LABELS, SHIFT_STATUS_LABELS, VERIFICAT
 
 
 def apply_field_errors(form, error) -> None:
-    """Show a service's field messages beside the form's fields; others as a form error."""
+    """Show a service's field messages beside the form's fields; the rest above the form.
+
+    A message about something the form has no field for (say, the shifts a request names)
+    still tells the user what is wrong, rather than a bare "correct the marked fields".
+    """
     form.form_errors = list(getattr(form, "form_errors", []))
-    placed = False
+    placed, elsewhere = False, []
     for name, messages in error.fields.items():
-        field = getattr(form, name, None)
-        if field is None:
+        if name not in form._fields:
+            elsewhere.extend(str(m) for m in messages)
             continue
+        field = form._fields[name]
         field.errors = list(field.errors) + [str(m) for m in messages]
         placed = True
-    if not placed:
+    if elsewhere:
+        form.form_errors.extend(elsewhere)
+    elif not placed:
         form.form_errors.append(str(error.message))
 
 
