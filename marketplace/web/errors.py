@@ -1,6 +1,6 @@
 """Domain and HTTP errors as pages (or as JSON under /api)."""
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -40,7 +40,6 @@ def handle_domain_error(error: DomainError):
         return json_error(error.code, error.message, status, fields)
     if isinstance(error, Unauthenticated):
         return redirect(url_for("auth.login", next=request.full_path))
-    flash(str(error.message), "error")
     return render_template("errors/error.html", status=status, message=error.message), status
 
 
