@@ -10,10 +10,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, Invalid
+from .. import policy
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..models import Application, ApplicationStatus, Assignment, User, WorkerProfile, utcnow
-from . import eligibility
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Assignment,
+    Shift,
+    User,
+    WorkerProfile,
+    utcnow,
+)
+from . import authz, eligibility
 from .applications import (
     fill_from_waitlist,
     lock_shift,
@@ -26,7 +35,7 @@ from .applications import (
     transition,
     worker_application,
 )
-from .common import commit, text_field
+from .common import commit, flush, text_field
 
 S = ApplicationStatus
 MAX_OFFER_HOURS = 14 * 24
@@ -101,12 +110,26 @@ def offer_unasked(actor: User, shift, worker: WorkerProfile, **details) -> Appli
     if application is None:
         application = Application(worker_id=worker.id, shift_id=shift.id, status=S.APPLIED)
         db.session.add(application)
-        db.session.flush()
+        flush(_l("This worker applied a moment ago; reload the page."))
     elif application.status not in _OFFERABLE:
         raise Conflict(
             _l("The worker's application for this shift is %(s)s.", s=application.status.value)
         )
     make_offer(actor, application, None, **details)
+    return application
+
+
+def invite(actor: User, shift_id: int, worker_id: int) -> Application:
+    """Factory staff offer a place to a candidate who has not applied (from the ranking)."""
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound(_l("No such shift."))
+    authz.require(policy.can_manage_shift(actor, shift), actor, "application.invite", shift)
+    worker = db.session.get(WorkerProfile, worker_id)
+    if worker is None:
+        raise NotFound(_l("No such worker."))
+    application = offer_unasked(actor, shift, worker, invited=True)
+    commit(_l("This worker applied a moment ago; reload the page."))
     return application
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..models import AgreementStatus, ApplicationStatus, Payer
 from ..services import attendance as attendance_service
 from ..services import factory_queries, offers, posting
@@ -223,6 +223,19 @@ def offer(shift_id: int, application_id: int):
     else:
         flash(_("Offer sent to %(name)s.", name=application.worker.user.name), "success")
     return redirect(_back(shift_id))
+
+
+@bp.post("/shifts/<int:shift_id>/invite/<int:worker_id>")
+@login_required
+def invite(shift_id: int, worker_id: int):
+    """Offer a place to a ranked candidate who has not applied."""
+    try:
+        application = offers.invite(_actor(), shift_id, worker_id)
+    except (Invalid, Conflict) as error:
+        _flash_refusal(error)
+    else:
+        flash(_("Offer sent to %(name)s.", name=application.worker.user.name), "success")
+    return redirect(url_for(".candidates", shift_id=shift_id))
 
 
 @bp.post(f"{_APPLICATION}/reject")

@@ -413,3 +413,44 @@ def test_the_pages_speak_chinese(client, factory, staff_login, make_shift):
     assert "开始时间（上海时间）" in page and "班车接送点" in page
     page = _page(client, f"/factory/shifts/{shift.id}")
     assert "报名者" in page and "发布" in page
+
+
+def test_a_candidate_who_has_not_applied_can_be_offered_a_place(
+    client, login, make_shift, make_worker
+):
+    from marketplace.models import Application, ApplicationStatus, Notification
+
+    shift = make_shift()
+    worker = make_worker(name="没报名的赵师傅")
+    login(owner(shift.factory).mobile, PASSWORD)
+    page = client.get(f"/factory/shifts/{shift.id}/candidates").get_data(as_text=True)
+    assert f"/factory/shifts/{shift.id}/invite/{worker.id}" in page
+    response = client.post(
+        f"/factory/shifts/{shift.id}/invite/{worker.id}", data={"csrf_token": csrf_from(page)}
+    )
+    assert response.status_code == 302
+    application = db.session.scalar(sa.select(Application))
+    assert (application.worker_id, application.status) == (worker.id, ApplicationStatus.OFFERED)
+    kinds = db.session.scalars(
+        sa.select(Notification.kind).where(Notification.user_id == worker.user_id)
+    ).all()
+    assert "offer_made" in kinds
+    again = client.post(
+        f"/factory/shifts/{shift.id}/invite/{worker.id}",
+        data={"csrf_token": csrf_from(page)},
+        follow_redirects=True,
+    )
+    assert "offered" in again.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 1
+
+
+def test_another_factory_cannot_offer_places_on_a_shift(client, login, make_shift, make_worker):
+    shift = make_shift()
+    other = make_shift()
+    worker = make_worker()
+    login(owner(other.factory).mobile, PASSWORD)
+    page = client.get("/factory/").get_data(as_text=True)
+    response = client.post(
+        f"/factory/shifts/{shift.id}/invite/{worker.id}", data={"csrf_token": csrf_from(page)}
+    )
+    assert response.status_code == 403
