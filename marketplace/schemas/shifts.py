@@ -64,7 +64,7 @@ class NearField(fields.String):
 
 class ShiftListArgsSchema(PageArgsSchema):
     district = fields.Integer(validate=validate.Range(min=1))
-    industry = fields.Enum(Industry)
+    industry = fields.Enum(Industry, by_value=True)
     skill = fields.Integer(validate=validate.Range(min=1))
     date_from = fields.Date(metadata={"description": "Starting on or after this Shanghai day"})
     date_to = fields.Date(metadata={"description": "Starting on or before this Shanghai day"})
