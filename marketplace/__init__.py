@@ -39,7 +39,7 @@ def create_app(config: type | str | None = None, **overrides) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table on the metadata)
     from .api import security as api_security
-    from .extensions import api, babel, csrf, db, login_manager, migrate
+    from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
     from .services import matching_index  # noqa: F401  (its flush hook stamps changes)
     from .web.auth import load_user_from_session_token
@@ -50,7 +50,6 @@ def register_extensions(app: Flask) -> None:
     # to need no CSRF token) before the CSRF check runs.
     api_security.init_app(app)
     csrf.init_app(app)
-    api.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

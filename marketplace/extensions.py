@@ -55,4 +55,6 @@ class MarketplaceApi(Api):
 
 
 csrf = TokenAwareCSRFProtect()
-api = MarketplaceApi()
+# No module-level Api object: flask-smorest keeps the app and its OpenAPI document on the
+# object itself, so apps built at once in several threads would overwrite each other's.
+# create_app makes one per app (api/__init__.py); it is found in app.extensions.

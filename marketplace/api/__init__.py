@@ -20,14 +20,14 @@ RESOURCES = ("auth", "tokens", "reference", "shifts")
 
 
 def register(app: Flask) -> None:
-    """Register the resources with the Api object and serve the docs page's files."""
-    from ..extensions import api
+    """Make the app's Api object, register the resources and serve the docs page's files."""
+    from ..extensions import MarketplaceApi
     from . import docs
     from .security import SECURITY_SCHEMES
 
+    api = MarketplaceApi(app)  # one per app: it holds the app's OpenAPI document
     for name, scheme in SECURITY_SCHEMES.items():
-        if name not in api.spec.components.security_schemes:
-            api.spec.components.security_scheme(name, scheme)
+        api.spec.components.security_scheme(name, scheme)
     for name in RESOURCES:
         module = import_module(f".{name}", __name__)
         api.register_blueprint(module.blp, url_prefix=f"{URL_PREFIX}{module.blp.url_prefix}")
