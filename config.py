@@ -56,6 +56,25 @@ class Config:
     SESSION_IDLE_DAYS = _env_int("SESSION_IDLE_DAYS", 14)
 
     SHIFTS_PER_PAGE = 20
+
+    # JSON API (/api/v1, flask-smorest). The OpenAPI document and the docs page are served
+    # by the app itself; the docs page loads Swagger UI from the app's own static files.
+    API_TITLE = "Shared-staff marketplace"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/static/"
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}  # no badge fetched from elsewhere
+    # The largest JSON body the API reads; bigger ones get 413 before anything is parsed.
+    API_MAX_CONTENT_LENGTH = _env_int("API_MAX_CONTENT_LENGTH", 64 * 1024)
+    # Origins allowed to call the API from a browser with credentials; empty: no CORS headers.
+    API_CORS_ORIGINS = tuple(
+        o.strip() for o in os.environ.get("API_CORS_ORIGINS", "").split(",") if o.strip()
+    )
+    # Personal API tokens: the longest lifetime a client may ask for (none: no expiry).
+    API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 365)
     # How long a worker has to answer an offer (never past the shift's start).
     OFFER_TTL_HOURS = _env_int("OFFER_TTL_HOURS", 24)
     # The longest lending agreement a borrower may request.

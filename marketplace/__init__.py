@@ -38,6 +38,7 @@ def create_app(config: type | str | None = None, **overrides) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table on the metadata)
+    from .api import security as api_security
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
     from .services import matching_index  # noqa: F401  (its flush hook stamps changes)
@@ -45,6 +46,9 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    # Before CSRFProtect's own hook: a request is known to carry a valid API token (and so
+    # to need no CSRF token) before the CSRF check runs.
+    api_security.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
@@ -57,7 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .api import api_bp
+    from .api import register as register_api
     from .web.account import bp as account_bp
     from .web.association import bp as association_bp
     from .web.auth import bp as auth_bp
@@ -75,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_admin_bp)
     app.register_blueprint(worker_bp)
     app.register_blueprint(factory_bp)
-    app.register_blueprint(api_bp)
+    register_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

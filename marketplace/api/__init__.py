@@ -1,21 +1,34 @@
-"""JSON API under /api/v1. The full resource set arrives with the API issue."""
+"""JSON API under /api/v1: flask-smorest blueprints, one module per resource.
 
-from flask import Blueprint, current_app, request
+Adding a resource:
+1. schemas in marketplace/schemas/<resource>.py (StrictSchema: explicit fields, dump_only
+   server values, load_only secrets, one schema per role's view where they differ);
+2. marketplace/api/<resource>.py with `blp = Blueprint(...)` (from .base) and thin views: parse with
+   @blp.arguments, call one service with current_actor(), return what @blp.response dumps;
+   mark views that need a login with @auth_required(blp), document other refusals with
+   @blp.alt_response(404, response="NOT_FOUND") and the like;
+3. the module's name in RESOURCES below, and its tests in tests/api/.
+The OpenAPI document (/api/v1/openapi.json) and the docs page pick it up by themselves.
+"""
 
-from ..schemas.shifts import ShiftListSchema
-from ..services import shifts
+from importlib import import_module
 
-api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from flask import Flask
+
+URL_PREFIX = "/api/v1"
+RESOURCES = ("auth", "tokens", "reference", "shifts")
 
 
-@api_bp.get("/shifts")
-def list_shifts():
-    """Open shifts, soonest first; ?page= and ?district= as on the home page."""
-    listing = shifts.list_open_shifts(
-        page=request.args.get("page", 1, type=int),
-        per_page=min(
-            request.args.get("per_page", current_app.config["SHIFTS_PER_PAGE"], type=int), 100
-        ),
-        district_id=request.args.get("district", type=int),
-    )
-    return ShiftListSchema().dump(listing)
+def register(app: Flask) -> None:
+    """Make the app's Api object, register the resources and serve the docs page's files."""
+    from ..extensions import MarketplaceApi
+    from . import docs
+    from .security import SECURITY_SCHEMES
+
+    api = MarketplaceApi(app)  # one per app: it holds the app's OpenAPI document
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    for name in RESOURCES:
+        module = import_module(f".{name}", __name__)
+        api.register_blueprint(module.blp, url_prefix=f"{URL_PREFIX}{module.blp.url_prefix}")
+    app.register_blueprint(docs.bp)

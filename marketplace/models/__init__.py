@@ -1,6 +1,6 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
-from .accounts import AttemptKind, AuthAttempt, Role, User, UserSession, UserStatus
+from .accounts import ApiToken, AttemptKind, AuthAttempt, Role, User, UserSession, UserStatus
 from .applications import (
     PLACE_HOLDING_STATES,
     Application,
@@ -60,6 +60,7 @@ __all__ = [
     "ALL_KINDS_MASK",
     "PLACE_HOLDING_STATES",
     "AgreementStatus",
+    "ApiToken",
     "Application",
     "ApplicationStatus",
     "Assignment",

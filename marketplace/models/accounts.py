@@ -120,3 +120,25 @@ class AuthAttempt(db.Model):
     account_key: Mapped[str | None] = mapped_column(sa.String(64))
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(db.Model):
+    """A personal API token, sent as `Authorization: Bearer`; we keep only its SHA-256.
+
+    The secret is shown once, when the token is made. `prefix` is its first characters,
+    kept so the owner can tell their tokens apart; it does not help anyone guess the rest.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")

@@ -1,11 +1,14 @@
-"""Public shift listings."""
+"""Shifts: the public list, one shift in full, a factory's input, ranked candidates."""
 
-from marshmallow import RAISE, Schema, fields
+import copy
 
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, missing, validate, validates_schema
 
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
+from ..models import Industry, WorkerKind
+from .common import PageArgsSchema, PageSchema, StrictSchema
+
+KINDS = [k.value for k in WorkerKind]
 
 
 class SiteSchema(StrictSchema):
@@ -28,12 +31,151 @@ class PublicShiftSchema(StrictSchema):
     places_left = fields.Integer(dump_only=True)
     hourly_pay_cny = fields.Decimal(as_string=True, dump_only=True)
     dormitory_beds = fields.Integer(dump_only=True)
-    accepted_kinds = fields.Function(lambda s: sorted(k.value for k in s.accepted_kinds))
+    accepted_kinds = fields.Function(
+        lambda s: sorted(k.value for k in s.accepted_kinds),
+        dump_only=True,
+        metadata={"type": "array", "items": {"type": "string", "enum": KINDS}},
+    )
 
 
-class ShiftListSchema(StrictSchema):
+class ShiftListSchema(PageSchema):
     items = fields.List(fields.Nested(PublicShiftSchema), dump_only=True)
-    page = fields.Integer(dump_only=True)
-    per_page = fields.Integer(dump_only=True)
-    total = fields.Integer(dump_only=True)
-    pages = fields.Integer(dump_only=True)
+    distances_km = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        dump_only=True,
+        metadata={"description": "Km from `near` to each listed shift's site, by shift id"},
+    )
+
+
+class NearField(fields.String):
+    """`lat,lon` in WGS-84 degrees, loaded as a (lat, lon) tuple."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            lat, lon = (float(part) for part in text.split(","))
+        except ValueError:
+            raise ValidationError(str(_l("Give the point as lat,lon in degrees."))) from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValidationError(str(_l("Give the point as lat,lon in degrees.")))
+        return (lat, lon)
+
+
+class ShiftListArgsSchema(PageArgsSchema):
+    district = fields.Integer(validate=validate.Range(min=1))
+    industry = fields.Enum(Industry, by_value=True)
+    skill = fields.Integer(validate=validate.Range(min=1))
+    date_from = fields.Date(metadata={"description": "Starting on or after this Shanghai day"})
+    date_to = fields.Date(metadata={"description": "Starting on or before this Shanghai day"})
+    near = NearField(metadata={"description": "lat,lon to measure distances from"})
+    radius_km = fields.Float(validate=validate.Range(min=0.1, max=500))
+
+    @validates_schema
+    def _radius_needs_a_point(self, data, **kwargs):
+        if "radius_km" in data and "near" not in data:
+            raise ValidationError(str(_l("Give near=lat,lon with radius_km.")), "near")
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ValidationError(str(_l("The end of the range is before its start.")), "date_to")
+
+
+class RequiredSkillSchema(StrictSchema):
+    skill_id = fields.Integer(required=True)
+    min_level = fields.Integer(load_default=1)
+
+
+class PreferredSkillSchema(StrictSchema):
+    skill_id = fields.Integer(required=True)
+    weight = fields.Float(load_default=0.5, allow_nan=False)
+
+
+class PickupPointSchema(StrictSchema):
+    name = fields.String(required=True)
+    lat = fields.Float(required=True, allow_nan=False)
+    lon = fields.Float(required=True, allow_nan=False)
+
+
+class ShiftInputSchema(StrictSchema):
+    """What factory staff send to create a shift (PATCH: any subset of it)."""
+
+    factory_id = fields.Integer(
+        load_only=True, metadata={"description": "For staff of several factories; create only"}
+    )
+    site_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    headcount = fields.Integer(required=True)
+    hourly_pay_cny = fields.Decimal(required=True, as_string=True, allow_nan=False)
+    dormitory_beds = fields.Integer(load_default=0)
+    max_distance_km = fields.Float(load_default=30.0, allow_nan=False)
+    accepted_kinds = fields.List(
+        fields.String(validate=validate.OneOf(KINDS)), load_default=lambda: list(KINDS)
+    )
+    required_skills = fields.List(fields.Nested(RequiredSkillSchema), load_default=list)
+    preferred_skills = fields.List(fields.Nested(PreferredSkillSchema), load_default=list)
+    required_certificate_ids = fields.List(fields.Integer(), load_default=list)
+    pickup_points = fields.List(fields.Nested(PickupPointSchema), load_default=list)
+
+
+def _optional(field: fields.Field) -> fields.Field:
+    field = copy.copy(field)
+    field.required = False
+    field.load_default = missing
+    return field
+
+
+# PATCH: the same fields, none required and none defaulted, so only the fields sent change.
+ShiftPatchSchema = StrictSchema.from_dict(
+    {
+        name: _optional(field)
+        for name, field in ShiftInputSchema._declared_fields.items()
+        if name != "factory_id"
+    },
+    name="ShiftPatchSchema",
+)
+
+
+class ShiftSchema(PublicShiftSchema):
+    """One shift in full: what its page shows, plus its state for staff and moderators."""
+
+    factory_id = fields.Integer(dump_only=True)
+    status = fields.Function(lambda s: s.status.value, dump_only=True)
+    description = fields.String(dump_only=True)
+    max_distance_km = fields.Float(dump_only=True)
+    required_skills = fields.Function(
+        lambda s: [{"skill_id": r.skill_id, "min_level": r.min_level} for r in s.required_skills],
+        dump_only=True,
+    )
+    preferred_skills = fields.Function(
+        lambda s: [{"skill_id": p.skill_id, "weight": p.weight} for p in s.preferred_skills],
+        dump_only=True,
+    )
+    required_certificate_ids = fields.Function(
+        lambda s: sorted(c.certificate_type_id for c in s.required_certificates), dump_only=True
+    )
+    pickup_points = fields.List(fields.Nested(PickupPointSchema), dump_only=True)
+    published_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    cancel_reason = fields.String(dump_only=True, allow_none=True)
+
+
+class CancelSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class MatchesArgsSchema(StrictSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class CandidateSchema(StrictSchema):
+    worker_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True)
+    score = fields.Float(dump_only=True)
+    breakdown = fields.Dict(keys=fields.String(), values=fields.Float(), dump_only=True)
+    distance_km = fields.Float(dump_only=True)
+
+
+class MatchesSchema(StrictSchema):
+    items = fields.List(fields.Nested(CandidateSchema), dump_only=True)

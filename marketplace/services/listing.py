@@ -60,6 +60,9 @@ class ShiftFilters:
     industry: Industry | None = None
     skill_id: int | None = None
     day: date | None = None  # shifts starting on this Asia/Shanghai day
+    # Or a range of Asia/Shanghai days, both ends included; None leaves that end open.
+    date_from: date | None = None
+    date_to: date | None = None
     near: tuple[float, float] | None = None  # (lat, lon) in WGS-84 degrees
     near_home: bool = False  # from the logged-in worker's home instead of `near`
     within_km: float | None = None
@@ -114,6 +117,13 @@ def _conditions(filters: ShiftFilters) -> list:
     if filters.day:
         start = datetime.combine(filters.day, time(), LOCAL_TIMEZONE)
         conditions += [Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=1)]
+    if filters.date_from:
+        conditions.append(
+            Shift.starts_at >= datetime.combine(filters.date_from, time(), LOCAL_TIMEZONE)
+        )
+    if filters.date_to:
+        end = datetime.combine(filters.date_to, time(), LOCAL_TIMEZONE) + timedelta(days=1)
+        conditions.append(Shift.starts_at < end)
     return conditions
 
 

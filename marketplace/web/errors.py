@@ -1,10 +1,11 @@
 """Domain and HTTP errors as pages (or as JSON under /api)."""
 
-from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..api.errors import http_error_json, json_error
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Throttled, Unauthenticated
 
 STATUS_BY_ERROR = {
@@ -28,16 +29,12 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(code: str, message: str, status: int, fields: dict | None = None):
-    body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
-    return jsonify(body), status
-
-
 def handle_domain_error(error: DomainError):
     status = status_for(error)
     if _wants_json():
         fields = {k: [str(m) for m in v] for k, v in error.fields.items()}
-        return json_error(error.code, error.message, status, fields)
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else {}
+        return json_error(error.code, error.message, status, fields, headers)
     if isinstance(error, Unauthenticated):
         return redirect(url_for("auth.login", next=request.full_path))
     return render_template("errors/error.html", status=status, message=error.message), status
@@ -48,7 +45,10 @@ def handle_csrf_error(error: CSRFError):
         "The form had expired or did not come from this site. Reload the page and try again."
     )
     if _wants_json():
-        return json_error("csrf", message, 400)
+        message = _(
+            "Send the X-CSRFToken header (from GET /api/v1/auth/csrf), or use an API token."
+        )
+        return json_error("csrf", message, 403)  # refused, not malformed
     return render_template("errors/error.html", status=400, message=message), 400
 
 
@@ -61,7 +61,7 @@ def handle_http_error(error: HTTPException):
     }
     message = messages.get(error.code, error.description)
     if _wants_json():
-        return json_error(error.name.lower().replace(" ", "_"), message, error.code)
+        return http_error_json(error, message)
     return render_template("errors/error.html", status=error.code, message=message), error.code
 
 

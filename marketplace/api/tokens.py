@@ -1,0 +1,43 @@
+"""Personal API tokens: make one (its secret is shown once), list them, revoke one."""
+
+from ..schemas.accounts import NewTokenSchema, TokenCreateSchema, TokenSchema
+from ..services import api_tokens
+from .base import Blueprint
+from .security import auth_required, current_actor
+
+blp = Blueprint(
+    "api_tokens",
+    __name__,
+    url_prefix="/auth/tokens",
+    description="Personal API tokens, sent as `Authorization: Bearer <token>`.",
+)
+
+
+@blp.get("")
+@auth_required(blp)
+@blp.response(200, TokenSchema(many=True))
+def list_tokens():
+    """The caller's live tokens, newest first (never their secrets)."""
+    return api_tokens.list_tokens(current_actor())
+
+
+@blp.post("")
+@auth_required(blp)
+@blp.arguments(TokenCreateSchema)
+@blp.response(201, NewTokenSchema)
+@blp.alt_response(409, response="CONFLICT")
+def create_token(data):
+    """Make a token; the response carries its secret, which is not stored and not shown again."""
+    new = api_tokens.create_token(current_actor(), data["name"], data["expires_in_days"])
+    listed = {name: getattr(new.token, name) for name in TokenSchema().fields}
+    return {**listed, "token": new.secret}
+
+
+@blp.delete("/<int:token_id>")
+@auth_required(blp)
+@blp.response(204)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def revoke_token(token_id):
+    """Revoke one of the caller's tokens."""
+    api_tokens.revoke_token(current_actor(), token_id)
