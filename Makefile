@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test e2e browser lint format install install-dev db-upgrade seed clean translations extract-messages bench
+.PHONY: run test e2e fuzz browser lint format install install-dev db-upgrade seed clean translations extract-messages bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -47,8 +47,8 @@ seed: db-upgrade
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The unit, service and web suites; the browser tests (tests/e2e) are left to `make e2e`
-# by pyproject's --ignore=tests/e2e.
+# The unit, service and web suites; the browser tests (tests/e2e) and the API fuzzing
+# (tests/fuzz) are left to `make e2e` and `make fuzz` by pyproject's --ignore options.
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -63,6 +63,11 @@ browser:
 # screenshots of the main pages are left in test-output/screenshots/.
 e2e: install-dev browser
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+# schemathesis over every /api/v1 operation on the demo data (FUZZ_EXAMPLES cases each).
+FUZZ_EXAMPLES ?= 60
+fuzz: install-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
 
 # Benchmarks: ratios against baselines timed in the same run; prints a table, writes bench/results.json.
 bench: install-dev

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, INSTANCE_DIR, get_config
 
@@ -60,7 +61,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session_token)
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:...>` in URLs, bounded by what the database's INTEGER columns hold.
+
+    A larger number cannot name a row, so it is a 404 rather than an overflow inside a query.
+    """
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIntConverter
     from .api import register as register_api
     from .web.account import bp as account_bp
     from .web.association import bp as association_bp

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from ..models import WorkerKind
-from .common import StrictSchema
+from .common import Int, StrictSchema
 
 KINDS = [k.value for k in WorkerKind]
 
@@ -16,7 +16,7 @@ class RegisterWorkerSchema(StrictSchema):
     email = fields.String(load_default="", validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    district_id = fields.Integer(required=True)
+    district_id = Int(required=True)
     national_id = fields.String(load_default="", load_only=True, validate=validate.Length(max=32))
     max_travel_km = fields.Float(load_default=20.0, allow_nan=False)
 
@@ -57,7 +57,7 @@ class CsrfSchema(StrictSchema):
 
 class TokenCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    expires_in_days = fields.Integer(load_default=None, allow_none=True)
+    expires_in_days = Int(load_default=None, allow_none=True)
 
 
 class TokenSchema(StrictSchema):

@@ -2,16 +2,16 @@
 
 from marshmallow import fields, validate
 
-from .common import StrictSchema
+from .common import Int, StrictSchema
 
 
 class ApplySchema(StrictSchema):
-    shift_id = fields.Integer(required=True)
+    shift_id = Int(required=True)
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
 class ApplicationListArgsSchema(StrictSchema):
-    shift_id = fields.Integer(
+    shift_id = Int(
         load_default=None,
         metadata={"description": "A shift of the caller's factory; without it, the caller's own"},
     )
@@ -51,7 +51,7 @@ class RequiredReasonSchema(StrictSchema):
 
 
 class RateSchema(StrictSchema):
-    score = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    score = Int(required=True, validate=validate.Range(min=1, max=5))
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
 
 

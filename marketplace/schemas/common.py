@@ -2,6 +2,19 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
+# The widest integer every database column here holds (PostgreSQL's INTEGER): anything
+# larger is refused as input (422), before it could overflow a query (a 500).
+INT_MAX = 2**31 - 1
+_FITS = validate.Range(min=-INT_MAX - 1, max=INT_MAX, error="Must be between {min} and {max}.")
+
+
+class Int(fields.Integer):
+    """An integer that fits the database's columns."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.insert(0, _FITS)
+
 
 class StrictSchema(Schema):
     """Explicit fields only: an unknown field in the input is an error, never ignored."""
@@ -30,8 +43,8 @@ class ErrorSchema(StrictSchema):
 
 
 class PageArgsSchema(StrictSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Int(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = Int(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class PageSchema(StrictSchema):

@@ -2,11 +2,11 @@
 
 from marshmallow import fields, validate
 
-from .common import StrictSchema
+from .common import Int, StrictSchema
 
 
 class RunStartSchema(StrictSchema):
-    association_id = fields.Integer(
+    association_id = Int(
         load_default=None, metadata={"description": "Defaults to the moderator's association"}
     )
     window_starts_at = fields.AwareDateTime(required=True)
@@ -15,8 +15,8 @@ class RunStartSchema(StrictSchema):
 
 
 class RunListArgsSchema(StrictSchema):
-    association_id = fields.Integer(load_default=None)
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    association_id = Int(load_default=None)
+    limit = Int(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class RunSchema(StrictSchema):
@@ -65,7 +65,7 @@ class ProposalListSchema(StrictSchema):
 
 class ApplyRunSchema(StrictSchema):
     leave_out = fields.List(
-        fields.Integer(), load_default=list, metadata={"description": "Proposal ids not to send"}
+        Int(), load_default=list, metadata={"description": "Proposal ids not to send"}
     )
 
 

@@ -6,9 +6,15 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, missing, validate, validates_schema
 
 from ..models import Industry, WorkerKind
-from .common import PageArgsSchema, PageSchema, StrictSchema
+from .common import Int, PageArgsSchema, PageSchema, StrictSchema
 
 KINDS = [k.value for k in WorkerKind]
+
+
+# Money travels as a decimal string ("26.50"), never a float; the document says so.
+MONEY = {"type": "string", "format": "decimal", "example": "26.50"}
+# Input is documented as the same string; a JSON number is accepted too, read exactly.
+MONEY_INPUT = MONEY
 
 
 class SiteSchema(StrictSchema):
@@ -29,7 +35,7 @@ class PublicShiftSchema(StrictSchema):
     ends_at = fields.AwareDateTime(dump_only=True)
     headcount = fields.Integer(dump_only=True)
     places_left = fields.Integer(dump_only=True)
-    hourly_pay_cny = fields.Decimal(as_string=True, dump_only=True)
+    hourly_pay_cny = fields.Decimal(as_string=True, dump_only=True, metadata=MONEY)
     dormitory_beds = fields.Integer(dump_only=True)
     accepted_kinds = fields.Function(
         lambda s: sorted(k.value for k in s.accepted_kinds),
@@ -63,9 +69,9 @@ class NearField(fields.String):
 
 
 class ShiftListArgsSchema(PageArgsSchema):
-    district = fields.Integer(validate=validate.Range(min=1))
+    district = Int(validate=validate.Range(min=1))
     industry = fields.Enum(Industry, by_value=True)
-    skill = fields.Integer(validate=validate.Range(min=1))
+    skill = Int(validate=validate.Range(min=1))
     date_from = fields.Date(metadata={"description": "Starting on or after this Shanghai day"})
     date_to = fields.Date(metadata={"description": "Starting on or before this Shanghai day"})
     near = NearField(metadata={"description": "lat,lon to measure distances from"})
@@ -80,12 +86,12 @@ class ShiftListArgsSchema(PageArgsSchema):
 
 
 class RequiredSkillSchema(StrictSchema):
-    skill_id = fields.Integer(required=True)
-    min_level = fields.Integer(load_default=1)
+    skill_id = Int(required=True)
+    min_level = Int(load_default=1)
 
 
 class PreferredSkillSchema(StrictSchema):
-    skill_id = fields.Integer(required=True)
+    skill_id = Int(required=True)
     weight = fields.Float(load_default=0.5, allow_nan=False)
 
 
@@ -98,24 +104,26 @@ class PickupPointSchema(StrictSchema):
 class ShiftInputSchema(StrictSchema):
     """What factory staff send to create a shift (PATCH: any subset of it)."""
 
-    factory_id = fields.Integer(
+    factory_id = Int(
         load_only=True, metadata={"description": "For staff of several factories; create only"}
     )
-    site_id = fields.Integer(required=True)
+    site_id = Int(required=True)
     title = fields.String(required=True)
     description = fields.String(load_default="")
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
-    headcount = fields.Integer(required=True)
-    hourly_pay_cny = fields.Decimal(required=True, as_string=True, allow_nan=False)
-    dormitory_beds = fields.Integer(load_default=0)
+    headcount = Int(required=True)
+    hourly_pay_cny = fields.Decimal(
+        required=True, as_string=True, allow_nan=False, metadata=MONEY_INPUT
+    )
+    dormitory_beds = Int(load_default=0)
     max_distance_km = fields.Float(load_default=30.0, allow_nan=False)
     accepted_kinds = fields.List(
         fields.String(validate=validate.OneOf(KINDS)), load_default=lambda: list(KINDS)
     )
     required_skills = fields.List(fields.Nested(RequiredSkillSchema), load_default=list)
     preferred_skills = fields.List(fields.Nested(PreferredSkillSchema), load_default=list)
-    required_certificate_ids = fields.List(fields.Integer(), load_default=list)
+    required_certificate_ids = fields.List(Int(), load_default=list)
     pickup_points = fields.List(fields.Nested(PickupPointSchema), load_default=list)
 
 
@@ -165,7 +173,7 @@ class CancelSchema(StrictSchema):
 
 
 class MatchesArgsSchema(StrictSchema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    limit = Int(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 class CandidateSchema(StrictSchema):

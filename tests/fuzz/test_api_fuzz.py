@@ -1,0 +1,57 @@
+"""schemathesis over every /api/v1 operation: no 5xx, and responses as the document says.
+
+Runs with `make fuzz` (in .ci/run), not with `make test`. Cases per operation: FUZZ_EXAMPLES.
+Each operation is driven by Hypothesis from its own strategy (schemathesis' pytest plugin does
+not load under this pytest), with a factory owner's Bearer token.
+"""
+
+import os
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from .conftest import CASES
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def _operations(app):
+    """Every operation; revoking tokens last, since the fuzzer may revoke its own token."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    only = os.environ.get("FUZZ_ONLY")
+    if only:
+        operations = [o for o in operations if only in o.path]
+    return sorted(operations, key=lambda o: (o.method.upper() == "DELETE", o.path))
+
+
+def test_every_operation_holds_under_generated_input(fuzz_app):
+    headers = {"Authorization": f"Bearer {fuzz_app.config['FUZZ_TOKEN']}"}
+    operations = _operations(fuzz_app)
+    assert len(operations) >= (1 if os.environ.get("FUZZ_ONLY") else 20)
+    failures = []
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+        def run(case):
+            CASES["count"] += 1
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        try:
+            run()
+        except Exception as error:  # keep going: report every operation that fails
+            failures.append(f"{operation.method.upper()} {operation.path}: {error!r}")
+    assert not failures, "\n\n".join(failures)
