@@ -99,10 +99,14 @@ def test_the_factory_asks_to_borrow_from_the_candidates_page(client, login, post
     assert refused.status_code == 422
     assert "二月二十日起急需挡车工" in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(LendingAgreement.id))) == 0
-    too_short = post_form(url, {**fields, "settlement_rate_cny": "28.50"})
-    assert "does not fall inside the period" in too_short.get_data(as_text=True)
-    last = str((shift.ends_at - timedelta(seconds=1)).astimezone(SHANGHAI).date())
-    sent = post_form(url, {**fields, "settlement_rate_cny": "28.50", "ends_on": last})
+    last_day = (shift.ends_at - timedelta(seconds=1)).astimezone(SHANGHAI).date()
+    after = {
+        "starts_on": str(last_day + timedelta(days=1)),
+        "ends_on": str(last_day + timedelta(days=2)),
+    }
+    too_late = post_form(url, {**fields, **after, "settlement_rate_cny": "28.50"})
+    assert "does not fall inside the period" in too_late.get_data(as_text=True)
+    sent = post_form(url, {**fields, "settlement_rate_cny": "28.50", "ends_on": str(last_day)})
     assert sent.status_code == 302
     agreement = db.session.scalar(sa.select(LendingAgreement))
     assert (agreement.status, agreement.wage_payer) == (AgreementStatus.REQUESTED, Payer.BORROWER)
