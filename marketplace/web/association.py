@@ -1,7 +1,6 @@
 """Pages for association moderators: placement runs (start, watch, review, send)."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,10 +11,9 @@ from ..errors import Invalid
 from ..models import ProposalStatus, RunStatus
 from ..services import placement
 from .association_forms import PlacementRunForm, RunDecisionForm
-from .helpers import acting_user, apply_field_errors, association_in_view
+from .helpers import acting_user, apply_field_errors, association_in_view, day_start_utc
 
 bp = Blueprint("association", __name__, url_prefix="/association")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 RUN_STATUS_LABELS = {
     RunStatus.QUEUED: _l("Queued"),
@@ -35,11 +33,6 @@ PROPOSAL_STATUS_LABELS = {
 _FORM_FIELDS = {"window_starts_at": "starts_on", "window_ends_at": "ends_on"}
 
 
-def _day_start(day: date) -> datetime:
-    """Midnight in Shanghai at the start of the day, as UTC."""
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI).astimezone(UTC)
-
-
 @bp.route("/placement-runs", methods=["GET", "POST"])
 @login_required
 def placement_runs():
@@ -50,8 +43,8 @@ def placement_runs():
             run = placement.start_run(
                 acting_user(),
                 association_id,
-                _day_start(form.starts_on.data),
-                _day_start(form.ends_on.data + timedelta(days=1)),
+                day_start_utc(form.starts_on.data),
+                day_start_utc(form.ends_on.data + timedelta(days=1)),
                 form.objective.data,
             )
         except Invalid as error:

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ..errors import Conflict, Invalid
 from ..models import AgreementStatus, ApplicationStatus, Payer
@@ -21,7 +21,7 @@ from .factory_forms import (
     shift_form_data,
     shift_input,
 )
-from .helpers import apply_field_errors
+from .helpers import acting_user, apply_field_errors
 
 bp = Blueprint("factory", __name__, url_prefix="/factory")
 S = ApplicationStatus
@@ -75,10 +75,6 @@ def _page_helpers():
     }
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _factory_arg() -> int | None:
     return request.args.get("factory", type=int)
 
@@ -99,12 +95,12 @@ def _flash_refusal(error: Invalid) -> None:
 @bp.get("/")
 @login_required
 def index():
-    factory = factory_queries.factory_for(_actor(), _factory_arg())
-    groups = factory_queries.shifts_by_group(_actor(), factory.id)
+    factory = factory_queries.factory_for(acting_user(), _factory_arg())
+    groups = factory_queries.shifts_by_group(acting_user(), factory.id)
     return render_template(
         "factory/index.html",
         factory=factory,
-        factories=factory_queries.my_factories(_actor()),
+        factories=factory_queries.my_factories(acting_user()),
         groups=groups,
         group_labels=GROUP_LABELS,
     )
@@ -121,13 +117,13 @@ def _shift_form_page(form, factory, shift=None):
 @bp.route("/shifts/new", methods=["GET", "POST"])
 @login_required
 def new_shift():
-    factory = factory_queries.factory_for(_actor(), _factory_arg())
+    factory = factory_queries.factory_for(acting_user(), _factory_arg())
     form = ShiftForm()
     if request.method == "POST" and "more_rows" in request.form:
         add_rows(form)
     elif form.validate_on_submit():
         try:
-            shift = posting.create_shift(_actor(), factory.id, shift_input(form))
+            shift = posting.create_shift(acting_user(), factory.id, shift_input(form))
         except Invalid as error:
             apply_field_errors(form, error)
         else:
@@ -139,13 +135,13 @@ def new_shift():
 @bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_shift(shift_id: int):
-    shift = factory_queries.managed_shift(_actor(), shift_id, "shift.update")
+    shift = factory_queries.managed_shift(acting_user(), shift_id, "shift.update")
     form = ShiftForm() if request.method == "POST" else ShiftForm(data=shift_form_data(shift))
     if request.method == "POST" and "more_rows" in request.form:
         add_rows(form)
     elif form.validate_on_submit():
         try:
-            posting.update_shift(_actor(), shift.id, shift_input(form))
+            posting.update_shift(acting_user(), shift.id, shift_input(form))
         except Invalid as error:
             apply_field_errors(form, error)
         else:
@@ -158,7 +154,7 @@ def edit_shift(shift_id: int):
 
 
 def _shift_page(shift_id: int, cancel_form=None, status: int = 200):
-    overview = factory_queries.shift_overview(_actor(), shift_id)
+    overview = factory_queries.shift_overview(acting_user(), shift_id)
     return render_template(
         "factory/shift.html",
         shift=overview.shift,
@@ -176,7 +172,7 @@ def shift(shift_id: int):
 @bp.post("/shifts/<int:shift_id>/publish")
 @login_required
 def publish_shift(shift_id: int):
-    shift = posting.publish_shift(_actor(), shift_id)
+    shift = posting.publish_shift(acting_user(), shift_id)
     if shift.status == "open":
         flash(_("The shift is open: workers can apply now."), "success")
     else:
@@ -190,7 +186,7 @@ def cancel_shift(shift_id: int):
     form = RequiredReasonForm(prefix="cancel")
     if form.validate_on_submit():
         try:
-            posting.cancel_shift(_actor(), shift_id, form.reason.data)
+            posting.cancel_shift(acting_user(), shift_id, form.reason.data)
         except Invalid as error:
             apply_field_errors(form, error)
         else:
@@ -202,7 +198,7 @@ def cancel_shift(shift_id: int):
 @bp.get("/shifts/<int:shift_id>/candidates")
 @login_required
 def candidates(shift_id: int):
-    found = factory_queries.shift_candidates(_actor(), shift_id)
+    found = factory_queries.shift_candidates(acting_user(), shift_id)
     return render_template(
         "factory/candidates.html",
         shift=found.shift,
@@ -217,7 +213,7 @@ def candidates(shift_id: int):
 @login_required
 def offer(shift_id: int, application_id: int):
     try:
-        application = offers.offer(_actor(), application_id)
+        application = offers.offer(acting_user(), application_id)
     except Invalid as error:
         _flash_refusal(error)
     else:
@@ -230,7 +226,7 @@ def offer(shift_id: int, application_id: int):
 def invite(shift_id: int, worker_id: int):
     """Offer a place to a ranked candidate who has not applied."""
     try:
-        application = offers.invite(_actor(), shift_id, worker_id)
+        application = offers.invite(acting_user(), shift_id, worker_id)
     except (Invalid, Conflict) as error:
         _flash_refusal(error)
     else:
@@ -243,7 +239,7 @@ def invite(shift_id: int, worker_id: int):
 def reject(shift_id: int, application_id: int):
     form = ReasonForm(prefix=f"reject-{application_id}")
     try:
-        application = offers.reject(_actor(), application_id, form.reason.data or "")
+        application = offers.reject(acting_user(), application_id, form.reason.data or "")
     except Invalid as error:
         _flash_refusal(error)
     else:
@@ -264,7 +260,7 @@ def _back(shift_id: int) -> str:
 
 def _attendance_page(shift_id: int, bound=None, status: int = 200):
     """The attendance page; `bound` is a form that failed, keyed (kind, application id)."""
-    found = factory_queries.shift_attendance(_actor(), shift_id)
+    found = factory_queries.shift_attendance(acting_user(), shift_id)
     forms = {}
     for row in found.rows:
         app_id = row.application.id
@@ -298,7 +294,7 @@ _ATTENDANCE_ACTIONS = {
 def record_attendance(shift_id: int, application_id: int, action: str):
     service, done = _ATTENDANCE_ACTIONS[action]
     try:
-        application = service(_actor(), application_id)
+        application = service(acting_user(), application_id)
     except Invalid as error:
         _flash_refusal(error)
     else:
@@ -313,7 +309,7 @@ def rate(shift_id: int, application_id: int):
     if form.validate():
         try:
             attendance_service.rate(
-                _actor(), application_id, form.score.data, form.comment.data or ""
+                acting_user(), application_id, form.score.data, form.comment.data or ""
             )
         except Invalid as error:
             apply_field_errors(form, error)
@@ -329,7 +325,7 @@ def cancel_place(shift_id: int, application_id: int):
     form = RequiredReasonForm(prefix=f"cancel-{application_id}")
     if form.validate():
         try:
-            attendance_service.cancel(_actor(), application_id, form.reason.data)
+            attendance_service.cancel(acting_user(), application_id, form.reason.data)
         except Invalid as error:
             apply_field_errors(form, error)
         else:

@@ -8,14 +8,14 @@ from flask_login import login_required
 
 from ..errors import Invalid
 from ..services import factories, factory_queries, lending, lending_settings
-from .factory import _actor, _factory_arg, _status, bp
+from .factory import _factory_arg, _status, bp
 from .factory_forms import (
     LendingRequestForm,
     LendingRulesForm,
     RequiredReasonForm,
     SettlementFilterForm,
 )
-from .helpers import apply_field_errors
+from .helpers import acting_user, apply_field_errors
 
 _REASONED = {
     "refuse": (lending.refuse_agreement, _l("The request is refused; the borrower is told.")),
@@ -26,7 +26,7 @@ _RULE_FIELDS = {"cap": "lending_cap", "max_extra_days": "lending_max_extra_days"
 
 
 def _lending_page(bound=None, rules_form=None, status: int = 200):
-    found = factory_queries.factory_agreements(_actor(), _factory_arg())
+    found = factory_queries.factory_agreements(acting_user(), _factory_arg())
     forms = {}
     for agreement in found.as_lender:
         for kind in _REASONED:
@@ -54,7 +54,7 @@ def lending_page():
 @bp.post("/lending/<int:agreement_id>/approve")
 @login_required
 def approve_agreement(agreement_id: int):
-    agreement = lending.approve_agreement(_actor(), agreement_id)
+    agreement = lending.approve_agreement(acting_user(), agreement_id)
     flash(_("You lent %(name)s: the borrower is told.", name=agreement.worker.user.name), "success")
     return _back_to_lending()
 
@@ -62,7 +62,7 @@ def approve_agreement(agreement_id: int):
 @bp.post("/lending/<int:agreement_id>/cancel")
 @login_required
 def cancel_agreement(agreement_id: int):
-    lending.cancel_agreement(_actor(), agreement_id)
+    lending.cancel_agreement(acting_user(), agreement_id)
     flash(_("Your request is withdrawn."), "success")
     return _back_to_lending()
 
@@ -74,7 +74,7 @@ def decide_with_reason(agreement_id: int, decision: str):
     form = RequiredReasonForm(prefix=f"{decision}-{agreement_id}")
     if form.validate():
         try:
-            service(_actor(), agreement_id, form.reason.data)
+            service(acting_user(), agreement_id, form.reason.data)
         except Invalid as error:
             apply_field_errors(form, error)
         else:
@@ -88,10 +88,10 @@ def decide_with_reason(agreement_id: int, decision: str):
 def lending_rules():
     form = LendingRulesForm()
     if form.validate():
-        factory = factory_queries.factory_for(_actor(), _factory_arg())
+        factory = factory_queries.factory_for(acting_user(), _factory_arg())
         try:
             lending_settings.set_lending_rules(
-                _actor(),
+                acting_user(),
                 factory.id,
                 cap=form.lending_cap.data,
                 max_extra_days=form.lending_max_extra_days.data,
@@ -112,22 +112,22 @@ def settlement():
     period = {}
     if form.validate():
         period = {"starts_on": form.starts_on.data, "ends_on": form.ends_on.data}
-    report = factory_queries.settlement(_actor(), _factory_arg(), **period)
+    report = factory_queries.settlement(acting_user(), _factory_arg(), **period)
     return render_template("factory/settlement.html", report=report, form=form), _status(form)
 
 
 @bp.get("/members")
 @login_required
 def members():
-    factory = factory_queries.factory_for(_actor(), _factory_arg())
-    pending = factories.pending_members(_actor(), factory)
+    factory = factory_queries.factory_for(acting_user(), _factory_arg())
+    pending = factories.pending_members(acting_user(), factory)
     return render_template("factory/members.html", factory=factory, pending=pending)
 
 
 @bp.post("/members/<int:member_id>/admit")
 @login_required
 def admit_member(member_id: int):
-    member = factories.admit_member(_actor(), member_id)
+    member = factories.admit_member(acting_user(), member_id)
     flash(_("%(name)s can now act for your factory.", name=member.user.name), "success")
     return redirect(url_for(".members", factory=member.factory_id))
 
@@ -136,14 +136,14 @@ def admit_member(member_id: int):
 @login_required
 def request_lending(shift_id: int, worker_id: int):
     """Ask an idle employee's employer to lend them for a shift (from the candidates page)."""
-    found = factory_queries.lending_candidate(_actor(), shift_id, worker_id)
+    found = factory_queries.lending_candidate(acting_user(), shift_id, worker_id)
     form = LendingRequestForm()
     if request.method == "GET":
         form.starts_on.data, form.ends_on.data = found.first_day, found.last_day
     elif form.validate_on_submit():
         try:
             lending.request_agreement(
-                _actor(),
+                acting_user(),
                 worker_id,
                 found.shift.factory_id,
                 form.starts_on.data,

@@ -1,8 +1,5 @@
 """WTForms for the factory staff pages; the services check the rules."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,11 +22,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import Shift, WorkerKind
 from ..services.shifts import ShiftInput
-from .helpers import local_name
+from .helpers import local_name, local_to_utc, utc_to_local
 from .labels import KIND_LABELS
 
 # Rows shown for skills and pickup points; "add a row" re-renders the form with one more.
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXTRA_ROWS = 2
 MAX_ROWS = 20
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -188,26 +184,14 @@ def add_rows(form: ShiftForm) -> None:
             rows.append_entry()
 
 
-def to_utc(local: datetime | None) -> datetime | None:
-    """A Shanghai wall-clock time from the form as an aware UTC instant."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=SHANGHAI).astimezone(UTC)
-
-
-def to_local(moment: datetime) -> datetime:
-    """A stored UTC instant as the naive Shanghai time a datetime-local input shows."""
-    return moment.astimezone(SHANGHAI).replace(tzinfo=None)
-
-
 def shift_input(form: ShiftForm) -> ShiftInput:
     """The service's input from a validated form; empty rows are left out."""
     return ShiftInput(
         site_id=form.site_id.data,
         title=form.title.data or "",
         description=form.description.data or "",
-        starts_at=to_utc(form.starts_at.data),
-        ends_at=to_utc(form.ends_at.data),
+        starts_at=local_to_utc(form.starts_at.data),
+        ends_at=local_to_utc(form.ends_at.data),
         headcount=form.headcount.data,
         hourly_pay_cny=form.hourly_pay_cny.data,
         dormitory_beds=form.dormitory_beds.data,
@@ -241,8 +225,8 @@ def shift_form_data(shift: Shift) -> dict:
         "site_id": shift.site_id,
         "title": shift.title,
         "description": shift.description,
-        "starts_at": to_local(shift.starts_at),
-        "ends_at": to_local(shift.ends_at),
+        "starts_at": utc_to_local(shift.starts_at),
+        "ends_at": utc_to_local(shift.ends_at),
         "headcount": shift.headcount,
         "hourly_pay_cny": shift.hourly_pay_cny,
         "dormitory_beds": shift.dormitory_beds,

@@ -1,7 +1,9 @@
 """Template filters and small view helpers."""
 
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
 from flask import Flask, abort, request, url_for
@@ -39,6 +41,24 @@ def apply_field_errors(form, error) -> None:
         form.form_errors.extend(elsewhere)
     elif not placed:
         form.form_errors.append(str(error.message))
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local_to_utc(local: datetime | None) -> datetime | None:
+    """A Shanghai wall-clock time typed into a form, as an aware UTC instant."""
+    return local.replace(tzinfo=SHANGHAI).astimezone(UTC) if local else None
+
+
+def utc_to_local(moment: datetime) -> datetime:
+    """A stored UTC instant as the naive Shanghai time a datetime-local input shows."""
+    return moment.astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def day_start_utc(day: date) -> datetime:
+    """Midnight in Shanghai at the start of the day, as UTC."""
+    return local_to_utc(datetime.combine(day, time.min))
 
 
 def acting_user():

@@ -1,8 +1,5 @@
 """Pages for association moderators: quick training sessions (publish, cancel, complete)."""
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,10 +10,9 @@ from ..errors import Invalid
 from ..models import EnrolmentStatus, TrainingStatus
 from ..services import association_queries, reference, training, training_grants
 from .association_forms import DecisionForm, TrainingForm
-from .helpers import acting_user, apply_field_errors, association_in_view, local_name
+from .helpers import acting_user, apply_field_errors, association_in_view, local_name, local_to_utc
 
 bp = Blueprint("training_admin", __name__, url_prefix="/association/training")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The service's field names -> the form's.
 _FORM_FIELDS = {"skill_id": "grant", "certificate_type_id": "grant"}
 
@@ -47,17 +43,13 @@ def _grant_choices() -> list[SelectChoice]:
     return [SelectChoice("", "—"), *skills, *certificates]
 
 
-def _as_utc(local):
-    return local.replace(tzinfo=SHANGHAI).astimezone(UTC) if local else None
-
-
 def _training_input(form: TrainingForm) -> training.TrainingInput:
     kind, _sep, ident = (form.grant.data or "").partition(":")
     return training.TrainingInput(
         title=form.title.data or "",
         location=form.location.data or "",
-        starts_at=_as_utc(form.starts_at.data),
-        ends_at=_as_utc(form.ends_at.data),
+        starts_at=local_to_utc(form.starts_at.data),
+        ends_at=local_to_utc(form.ends_at.data),
         capacity=form.capacity.data,
         skill_id=int(ident) if kind == "skill" and ident.isdigit() else None,
         level_granted=form.level_granted.data if kind == "skill" else None,

@@ -1,8 +1,5 @@
 """Worker pages: the profile (details, skills, certificates, availability) and shared helpers."""
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -17,7 +14,7 @@ from ..services import (
     worker_queries,
     workers,
 )
-from .helpers import apply_field_errors, local_name
+from .helpers import acting_user, apply_field_errors, local_name, local_to_utc
 from .labels import INDUSTRY_LABELS
 from .worker_forms import (
     ActionForm,
@@ -28,7 +25,6 @@ from .worker_forms import (
 )
 
 bp = Blueprint("worker", __name__, url_prefix="/worker")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 S = ApplicationStatus
 APPLICATION_STATUS_LABELS = {
@@ -78,21 +74,12 @@ def _labels():
     }
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _worker():
     """The logged-in worker's profile; anyone else is not a worker and gets 403."""
     profile = current_user.worker_profile
     if profile is None:
         abort(403)
     return profile
-
-
-def _utc(local):
-    """A naive Shanghai date-time from a form, as UTC."""
-    return local.replace(tzinfo=SHANGHAI).astimezone(UTC) if local else None
 
 
 def _require_csrf() -> None:
@@ -143,7 +130,7 @@ def profile():
             lender_factory_id=form.lender_factory_id.data or None,
         )
         try:
-            workers.update_profile(_actor(), worker.id, data)
+            workers.update_profile(acting_user(), worker.id, data)
         except Invalid as error:
             apply_field_errors(form, error)
         else:
@@ -188,7 +175,7 @@ def set_skill():
     form = SkillForm()
     if form.validate_on_submit():
         try:
-            workers.set_skill(_actor(), worker.id, form.skill_id.data or None, form.level.data)
+            workers.set_skill(acting_user(), worker.id, form.skill_id.data or None, form.level.data)
         except Invalid as error:
             apply_field_errors(form, error)
         else:
@@ -201,7 +188,7 @@ def set_skill():
 @login_required
 def remove_skill(item_id: int):
     _require_csrf()
-    workers.remove_skill(_actor(), item_id)
+    workers.remove_skill(acting_user(), item_id)
     flash(_("The skill was removed from your profile."), "success")
     return redirect(url_for(".skills"))
 
@@ -214,7 +201,7 @@ def set_certificate():
     if form.validate_on_submit():
         try:
             workers.set_certificate(
-                _actor(),
+                acting_user(),
                 worker.id,
                 form.certificate_type_id.data or None,
                 form.number.data,
@@ -232,7 +219,7 @@ def set_certificate():
 @login_required
 def remove_certificate(item_id: int):
     _require_csrf()
-    workers.remove_certificate(_actor(), item_id)
+    workers.remove_certificate(acting_user(), item_id)
     flash(_("The certificate was removed from your profile."), "success")
     return redirect(url_for(".skills"))
 
@@ -245,7 +232,10 @@ def availability():
     if form.validate_on_submit():
         try:
             workers.add_availability(
-                _actor(), worker.id, _utc(form.starts_at.data), _utc(form.ends_at.data)
+                acting_user(),
+                worker.id,
+                local_to_utc(form.starts_at.data),
+                local_to_utc(form.ends_at.data),
             )
         except Invalid as error:
             apply_field_errors(form, error)
@@ -260,7 +250,7 @@ def availability():
 @login_required
 def remove_availability(window_id: int):
     _require_csrf()
-    workers.remove_availability(_actor(), window_id)
+    workers.remove_availability(acting_user(), window_id)
     flash(_("The time was removed."), "success")
     return redirect(url_for(".availability"))
 

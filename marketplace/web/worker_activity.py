@@ -11,8 +11,8 @@ from flask_login import login_required
 from ..errors import Conflict, Invalid
 from ..services import applications, attendance, inbox, notifications, offers, training
 from ..services import worker_queries as queries
-from .helpers import apply_field_errors
-from .worker import _actor, _require_csrf, _worker, bp
+from .helpers import acting_user, apply_field_errors
+from .worker import _require_csrf, _worker, bp
 from .worker_forms import ApplyForm, CancelForm, RateForm
 
 
@@ -34,12 +34,12 @@ def home():
 @login_required
 def shifts():
     _worker()
-    items = queries.recommended_shifts(_actor())
+    items = queries.recommended_shifts(acting_user())
     return render_template("worker/shifts.html", items=items)
 
 
 def _shift_page(shift_id: int, form: ApplyForm, refused=None, status: int = 200):
-    shift, reasons, application = queries.shift_for_worker(_actor(), shift_id)
+    shift, reasons, application = queries.shift_for_worker(acting_user(), shift_id)
     return render_template(
         "worker/shift.html",
         shift=shift,
@@ -65,7 +65,7 @@ def apply(shift_id: int):
     refused = []
     if form.validate_on_submit():
         try:
-            application = applications.apply(_actor(), shift_id, form.note.data or "")
+            application = applications.apply(acting_user(), shift_id, form.note.data or "")
         except Invalid as error:
             refused = [str(m) for m in error.fields.get("eligibility", [])]
             if refused:
@@ -87,12 +87,12 @@ def apply(shift_id: int):
 @login_required
 def my_applications():
     _worker()
-    items = queries.my_applications(_actor())
+    items = queries.my_applications(acting_user())
     return render_template("worker/applications.html", items=items, actions_for=queries.actions_for)
 
 
 def _application_page(application_id: int, cancel_form, status: int = 200, rate_form=None):
-    application = queries.my_application(_actor(), application_id)
+    application = queries.my_application(acting_user(), application_id)
     return render_template(
         "worker/application.html",
         application=application,
@@ -112,7 +112,7 @@ def application(application_id: int):
 def _answer(application_id: int, action, done: str):
     _require_csrf()
     try:
-        action(_actor(), application_id)
+        action(acting_user(), application_id)
     except (Conflict, Invalid) as error:
         _refused(error)
     else:
@@ -145,7 +145,7 @@ def cancel(application_id: int):
     form = CancelForm()
     if form.validate_on_submit():
         try:
-            attendance.cancel(_actor(), application_id, form.reason.data or "")
+            attendance.cancel(acting_user(), application_id, form.reason.data or "")
         except Invalid as error:
             apply_field_errors(form, error)
         except Conflict as error:
@@ -164,7 +164,7 @@ def rate(application_id: int):
     form = RateForm()
     if form.validate_on_submit():
         try:
-            attendance.rate(_actor(), application_id, int(form.score.data), form.comment.data)
+            attendance.rate(acting_user(), application_id, int(form.score.data), form.comment.data)
         except Invalid as error:
             apply_field_errors(form, error)
         except Conflict as error:
@@ -180,20 +180,22 @@ def rate(application_id: int):
 @login_required
 def agreements():
     _worker()
-    return render_template("worker/agreements.html", agreements=queries.my_agreements(_actor()))
+    return render_template(
+        "worker/agreements.html", agreements=queries.my_agreements(acting_user())
+    )
 
 
 @bp.get("/training")
 @login_required
 def training_sessions():
     _worker()
-    return render_template("worker/training.html", offers=queries.training_sessions(_actor()))
+    return render_template("worker/training.html", offers=queries.training_sessions(acting_user()))
 
 
 def _training_action(session_id: int, action, done: str):
     _require_csrf()
     try:
-        action(_actor(), session_id)
+        action(acting_user(), session_id)
     except Conflict as error:
         _refused(error)
     else:
@@ -219,7 +221,7 @@ def withdraw_enrolment(session_id: int):
 @login_required
 def inbox_page():
     _worker()
-    messages = [(n, *notifications.render(n)) for n in inbox.inbox(_actor(), limit=100)]
+    messages = [(n, *notifications.render(n)) for n in inbox.inbox(acting_user(), limit=100)]
     unread = sum(1 for n, _s, _b in messages if n.read_at is None)
     return render_template("worker/inbox.html", messages=messages, unread=unread)
 
@@ -228,7 +230,7 @@ def inbox_page():
 @login_required
 def mark_read(notification_id: int):
     _require_csrf()
-    inbox.mark_read(_actor(), notification_id)
+    inbox.mark_read(acting_user(), notification_id)
     return redirect(url_for(".inbox_page"))
 
 
@@ -236,7 +238,7 @@ def mark_read(notification_id: int):
 @login_required
 def mark_all_read():
     _require_csrf()
-    count = inbox.mark_all_read(_actor())
+    count = inbox.mark_all_read(acting_user())
     flash(
         ngettext("%(num)d message marked as read.", "%(num)d messages marked as read.", count),
         "success",

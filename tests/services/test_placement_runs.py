@@ -241,3 +241,12 @@ def test_a_run_computes_in_a_background_thread(app, placement_scene):
     db.session.expire_all()
     run = db.session.get(PlacementRun, run.id)
     assert run.status == RunStatus.DONE and run.filled == 2
+
+
+def test_a_run_already_sent_cannot_be_discarded_or_retried(placement_scene):
+    run = _start(placement_scene)
+    placement.apply_run(placement_scene["moderator"], run.id)
+    with pytest.raises(Conflict):
+        placement.discard_run(placement_scene["moderator"], run.id)
+    with pytest.raises(Conflict):
+        placement.retry_run(placement_scene["moderator"], run.id)

@@ -454,3 +454,12 @@ def test_another_factory_cannot_offer_places_on_a_shift(client, login, make_shif
         f"/factory/shifts/{shift.id}/invite/{worker.id}", data={"csrf_token": csrf_from(page)}
     )
     assert response.status_code == 403
+
+
+def test_offering_to_a_worker_or_shift_that_does_not_exist_is_a_404(client, login, make_shift):
+    shift = make_shift()
+    login(owner(shift.factory).mobile, PASSWORD)
+    page = client.get("/factory/").get_data(as_text=True)
+    token = {"csrf_token": csrf_from(page)}
+    assert client.post(f"/factory/shifts/{shift.id}/invite/999999", data=token).status_code == 404
+    assert client.post("/factory/shifts/999999/invite/1", data=token).status_code == 404
