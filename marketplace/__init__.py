@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.account import bp as account_bp
     from .web.association import bp as association_bp
     from .web.auth import bp as auth_bp
+    from .web.dashboard import bp as dashboard_bp
     from .web.factory import bp as factory_bp
     from .web.moderation import bp as moderation_bp
     from .web.public import bp as public_bp
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(association_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(training_admin_bp)
     app.register_blueprint(worker_bp)

@@ -11,10 +11,14 @@ class StatisticsArgsSchema(StrictSchema):
         metadata={"description": "Omit for the whole city (admins only)"},
     )
     first_day = fields.Date(
-        load_default=None, metadata={"description": "Asia/Shanghai day; default 27 days ago"}
+        load_default=None,
+        metadata={
+            "description": "Asia/Shanghai day; default two weeks ago, or 27 days before last_day"
+        },
     )
     last_day = fields.Date(
-        load_default=None, metadata={"description": "Asia/Shanghai day, included; default today"}
+        load_default=None,
+        metadata={"description": "Asia/Shanghai day, included; default 27 days after first_day"},
     )
 
 

@@ -84,11 +84,11 @@ def statistics(
 ) -> Statistics:
     """The figures for one association (its moderators, admins) or the city (admins).
 
-    The window defaults to the DEFAULT_WINDOW_DAYS days ending today (Asia/Shanghai).
+    The window defaults to DEFAULT_WINDOW_DAYS days around today (Asia/Shanghai): the
+    past fortnight's work and the next fortnight's postings.
     """
     association = _scope(actor, association_id)
-    last_day = last_day or utcnow().astimezone(LOCAL_TIMEZONE).date()
-    first_day = first_day or last_day - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    first_day, last_day = _window_days(first_day, last_day)
     _check_window(first_day, last_day)
     window = (_day_start(first_day), _day_start(last_day + timedelta(days=1)))
     facts = _shift_facts(association_id, window)
@@ -119,6 +119,16 @@ def _scope(actor: User, association_id: int | None) -> Association | None:
         authz.require(policy.is_admin(actor), actor, "statistics.view")
         return None
     return moderated_association(actor, association_id, "statistics.view")
+
+
+def _window_days(first_day: date | None, last_day: date | None) -> tuple[date, date]:
+    """The days asked for, an open end DEFAULT_WINDOW_DAYS from the other."""
+    span = timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    if first_day is None and last_day is None:
+        first_day = utcnow().astimezone(LOCAL_TIMEZONE).date() - timedelta(days=14)
+    if last_day is None:
+        return first_day, first_day + span
+    return first_day or last_day - span, last_day
 
 
 def _check_window(first_day: date, last_day: date) -> None:

@@ -11,6 +11,7 @@ from flask_babel import (
     format_currency,
     format_datetime,
     format_decimal,
+    format_percent,
     format_time,
     get_locale,
     to_user_timezone,
@@ -131,6 +132,8 @@ def register(app: Flask) -> None:
         mask_national_id=mask_national_id,
         local_name=local_name,
         km=km,
+        percent=lambda value: format_percent(value) if value is not None else "–",
+        figure=lambda value: format_decimal(value, "#,##0.#") if value is not None else "–",
     )
     app.jinja_env.globals.update(
         get_locale=get_locale,

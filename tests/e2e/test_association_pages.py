@@ -50,3 +50,27 @@ def test_a_moderator_runs_a_placement_and_sends_its_offers(new_page):
     expect(page.locator("p.flash.success")).to_contain_text(f"已发出 {proposals - 1} 份邀约")
     expect(page.locator("dd[role=status]")).to_have_text("已发出邀约")
     screenshot(page, "placement-run-sent-zh")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_dashboard_draws_its_charts_with_labels_in_the_reader_s_language(
+    new_page, language
+):
+    page = new_page(locale=BROWSER_LOCALES[language])
+    log_in(page, DEMO_MODERATOR)
+    page.goto("/association/dashboard")
+    charts = page.locator("svg.chart")
+    expect(charts).to_have_count(3)
+    for n in range(3):
+        box = charts.nth(n).bounding_box()
+        assert box["width"] > 300 and box["height"] > 100  # drawn, not collapsed
+    words = {
+        "zh": ("每日填补率", "各行业发布与已填岗位", "退休人员"),
+        "en": ("Fill rate by day", "Places posted and filled by industry", "Retirees"),
+    }[language]
+    for word in words:
+        expect(page.get_by_text(word).first).to_be_visible()
+    # The kinds chart labels its bars with real text the browser drew in the page's font.
+    label = page.locator("svg.chart text", has_text=words[2])
+    assert label.first.bounding_box()["width"] > 10
+    screenshot(page, f"dashboard-{language}")

@@ -1,7 +1,8 @@
 """Return-to-work statistics against the hand-counted scene of tests/stats_scene.py."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -61,9 +62,15 @@ def test_the_city_adds_every_association(scene):
     assert (b.lending.active_agreements, b.lending.hours_settled) == (1, Decimal("6.00"))
 
 
-def test_the_window_defaults_to_four_weeks_ending_today(scene):
+def test_the_window_defaults_to_four_weeks_around_today(scene):
     stats = statistics(scene["moderator"], scene["a"].id)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert stats.first_day <= today <= stats.last_day
     assert (stats.last_day - stats.first_day).days == 27 and len(stats.by_day) == 28
+    from_first = statistics(scene["moderator"], scene["a"].id, first_day=FIRST)
+    assert from_first.last_day == FIRST + timedelta(days=27)
+    up_to_last = statistics(scene["moderator"], scene["a"].id, last_day=LAST)
+    assert up_to_last.first_day == LAST - timedelta(days=27)
 
 
 def test_a_window_ending_a_day_earlier_drops_the_late_evening_shift(scene):

@@ -1,0 +1,137 @@
+"""The return-to-work dashboard: an association's figures (moderators) or the city's (admins)."""
+
+from dataclasses import asdict, fields
+
+from flask import Blueprint, render_template, request
+from flask_babel import format_date, format_percent
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms.validators import Optional
+
+from .. import policy
+from ..errors import Invalid
+from ..i18n import LocalName
+from ..models import Industry, WorkerKind
+from ..services import stats
+from ..services.stats_figures import Figures
+from . import charts
+from .csv_export import csv_response
+from .helpers import acting_user, apply_field_errors
+from .labels import INDUSTRY_LABELS
+
+bp = Blueprint("dashboard", __name__, url_prefix="/association")
+
+KIND_SHORT_LABELS = {
+    WorkerKind.IDLE_EMPLOYEE: _l("Idle employees"),
+    WorkerKind.CROSS_INDUSTRY: _l("Cross-industry staff"),
+    WorkerKind.RETIREE: _l("Retirees"),
+    WorkerKind.VOLUNTEER: _l("Volunteers"),
+    WorkerKind.EXPERT: _l("Experts"),
+}
+FIGURE_LABELS = {
+    "shifts_posted": _l("Shifts posted"),
+    "places_posted": _l("Places posted"),
+    "places_filled": _l("Places filled"),
+    "fill_rate": _l("Fill rate"),
+    "median_hours_to_fill": _l("Median hours to fill"),
+    "applications": _l("Applications"),
+    "applications_per_place": _l("Applications per place"),
+    "hours_worked": _l("Hours worked"),
+    "places_taken": _l("Places taken"),
+    "no_shows": _l("No-shows"),
+    "no_show_rate": _l("No-show rate"),
+    "late_cancellations": _l("Late cancellations"),
+    "late_cancel_rate": _l("Late-cancel rate"),
+}
+
+
+class DashboardForm(FlaskForm):
+    """The window: a GET form, so that a chosen window is a link one can share."""
+
+    class Meta:
+        csrf = False
+
+    first_day = DateField(_l("From"), validators=[Optional()])
+    last_day = DateField(_l("up to and including"), validators=[Optional()])
+
+
+def _scope() -> int | None:
+    """The moderator's association; for admins ?association=, or the whole city without it."""
+    chosen = request.args.get("association", type=int)
+    if policy.is_admin(current_user):
+        return chosen
+    return chosen or current_user.association_id
+
+
+def _load(form: DashboardForm):
+    """The statistics for the form's window, or None with the errors put on the form."""
+    if not form.validate():
+        return None
+    try:
+        return stats.statistics(acting_user(), _scope(), form.first_day.data, form.last_day.data)
+    except Invalid as error:
+        apply_field_errors(form, error)
+        return None
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    form = DashboardForm(request.args)
+    found = _load(form)
+    if found is None:
+        return render_template("association/dashboard.html", form=form, stats=None), 422
+    return render_template("association/dashboard.html", form=form, stats=found, **_charts(found))
+
+
+def _charts(found: stats.Statistics) -> dict:
+    days = list(found.by_day)
+    rates = [f.fill_rate for f in found.by_day.values()]
+    titles = [
+        f"{format_date(day, 'short')}: {format_percent(rate) if rate is not None else '–'}"
+        for day, rate in zip(days, rates, strict=True)
+    ]
+    industries = [
+        (str(INDUSTRY_LABELS[Industry(i)]), [f.places_posted, f.places_filled])
+        for i, f in found.by_industry.items()
+    ]
+    kinds = [(str(KIND_SHORT_LABELS[WorkerKind(k)]), [n]) for k, n in found.workers_by_kind.items()]
+    return {
+        "fill_line": charts.rate_line([format_date(d, "M/d") for d in days], rates, titles),
+        "industry_bars": charts.bars(
+            industries, [str(_l("Places posted")), str(_l("Places filled"))]
+        ),
+        "kind_bars": charts.bars(kinds, [str(_l("Workers placed"))]),
+        "figure_labels": FIGURE_LABELS,
+        "kind_labels": KIND_SHORT_LABELS,
+    }
+
+
+@bp.route("/dashboard.csv")
+@login_required
+def dashboard_csv():
+    form = DashboardForm(request.args)
+    found = _load(form)
+    if found is None:
+        return render_template("association/dashboard.html", form=form, stats=None), 422
+    header = [_l("Group"), _l("Value"), *FIGURE_LABELS.values()]
+    return csv_response(
+        f"statistics-{found.first_day}-{found.last_day}.csv", header, _csv_rows(found)
+    )
+
+
+def _figure_cells(figures: Figures) -> list:
+    values = asdict(figures)
+    return [values[field.name] for field in fields(Figures)]
+
+
+def _csv_rows(found: stats.Statistics):
+    yield [str(_l("Total")), "", *_figure_cells(found.total)]
+    for day, f in found.by_day.items():
+        yield [str(_l("Day")), day.isoformat(), *_figure_cells(f)]
+    for district, f in found.by_district.items():
+        yield [str(_l("District")), str(LocalName(district)), *_figure_cells(f)]
+    for industry, f in found.by_industry.items():
+        yield [str(_l("Industry")), str(INDUSTRY_LABELS[Industry(industry)]), *_figure_cells(f)]
