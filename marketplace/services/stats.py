@@ -87,10 +87,10 @@ def statistics(
     The window defaults to DEFAULT_WINDOW_DAYS days around today (Asia/Shanghai): the
     past fortnight's work and the next fortnight's postings.
     """
-    association = _scope(actor, association_id)
+    association = scope(actor, association_id)
     first_day, last_day = _window_days(first_day, last_day)
     _check_window(first_day, last_day)
-    window = (_day_start(first_day), _day_start(last_day + timedelta(days=1)))
+    window = (day_start(first_day), day_start(last_day + timedelta(days=1)))
     facts = _shift_facts(association_id, window)
     empty = figures([])
     by_day = grouped(facts, lambda f: f.day)
@@ -114,7 +114,8 @@ def _by_district(facts: list[ShiftFacts]) -> dict[District, Figures]:
     return {d: found[d.id] for d in sorted(districts, key=lambda d: d.code)}
 
 
-def _scope(actor: User, association_id: int | None) -> Association | None:
+def scope(actor: User, association_id: int | None) -> Association | None:
+    """The association whose figures the actor may read, None for the city (admins only)."""
     if association_id is None:
         authz.require(policy.is_admin(actor), actor, "statistics.view")
         return None
@@ -140,7 +141,8 @@ def _check_window(first_day: date, last_day: date) -> None:
         raise Invalid(message, fields={"last_day": [message]})
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
+    """Midnight at the start of an Asia/Shanghai day."""
     return datetime.combine(day, time.min, tzinfo=LOCAL_TIMEZONE)
 
 

@@ -5,6 +5,7 @@ script, no CDN and no font of their own: the browser draws the Chinese labels wi
 page's fonts, and a screen reader reads the table beside each chart.
 """
 
+import math
 from dataclasses import dataclass
 
 WIDTH = 640
@@ -125,3 +126,89 @@ def bars(rows: list[tuple[str, list[int]]], series: list[str]) -> BarChart:
         drawn.append(BarRow(label, top + (BAR_ROW - 8) / 2, row_bars))
     height = PAD_TOP + len(rows) * BAR_ROW + PAD_TOP
     return BarChart(WIDTH, height, left, drawn, series)
+
+
+MAP_HEIGHT = 420
+MAP_PAD = 24
+MAP_CELL = 14  # pixels: points closer than this are drawn as one circle with their count
+MIN_SPAN_DEGREES = 0.05
+
+
+@dataclass(frozen=True)
+class Blob:
+    x: float
+    y: float
+    r: float
+    count: int
+
+
+@dataclass(frozen=True)
+class MapLabel:
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ScatterMap:
+    width: int
+    height: int
+    workers: list[Blob]
+    places: list[Blob]
+    labels: list[MapLabel]
+
+
+class _Projection:
+    """Degrees to pixels: longitude shrunk by the cosine of latitude, north up, fitted."""
+
+    def __init__(self, points: list[tuple[float, float]]):
+        lats = [p[0] for p in points] or [0.0]
+        lons = [p[1] for p in points] or [0.0]
+        self.lat0, self.lon0 = min(lats), min(lons)
+        self.squash = math.cos(math.radians((min(lats) + max(lats)) / 2))
+        span_x = max((max(lons) - self.lon0) * self.squash, MIN_SPAN_DEGREES)
+        span_y = max(max(lats) - self.lat0, MIN_SPAN_DEGREES)
+        self.scale = min((WIDTH - 2 * MAP_PAD) / span_x, (MAP_HEIGHT - 2 * MAP_PAD) / span_y)
+        self.top = MAP_PAD + span_y * self.scale
+
+    def __call__(self, lat: float, lon: float) -> tuple[float, float]:
+        x = MAP_PAD + (lon - self.lon0) * self.squash * self.scale
+        return x, self.top - (lat - self.lat0) * self.scale
+
+
+def _blobs(points: list[tuple[float, float, int]], project: _Projection) -> list[Blob]:
+    """Points binned into MAP_CELL squares; each bin one circle, its area the bin's count."""
+    bins: dict[tuple[int, int], list[float]] = {}
+    for lat, lon, count in points:
+        x, y = project(lat, lon)
+        cell = bins.setdefault((int(x // MAP_CELL), int(y // MAP_CELL)), [0.0, 0.0, 0])
+        cell[0] += x * count
+        cell[1] += y * count
+        cell[2] += count
+    return [
+        Blob(round(sx / n, 1), round(sy / n, 1), round(2.5 + 1.6 * math.sqrt(n), 1), int(n))
+        for sx, sy, n in bins.values()
+        if n
+    ]
+
+
+def scatter_map(
+    places: list[tuple[float, float, int]],
+    workers: list[tuple[float, float]],
+    labels: list[tuple[float, float, str]],
+) -> ScatterMap:
+    """Open places and available workers where they are, with place names for bearings.
+
+    No map tiles (the machines may be offline): the district names are the landmarks.
+    """
+    everything = [(p[0], p[1]) for p in places] + workers + [(la[0], la[1]) for la in labels]
+    project = _Projection(everything)
+    named = [MapLabel(*project(lat, lon), text) for lat, lon, text in labels]
+    height = int(project.top + MAP_PAD)
+    return ScatterMap(
+        WIDTH,
+        height,
+        _blobs([(lat, lon, 1) for lat, lon in workers], project),
+        _blobs(places, project),
+        named,
+    )

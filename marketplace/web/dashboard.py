@@ -14,7 +14,7 @@ from .. import policy
 from ..errors import Invalid
 from ..i18n import LocalName
 from ..models import Industry, WorkerKind
-from ..services import stats
+from ..services import stats, stats_map
 from ..services.stats_figures import Figures
 from . import charts
 from .csv_export import csv_response
@@ -83,7 +83,19 @@ def dashboard():
     found = _load(form)
     if found is None:
         return render_template("association/dashboard.html", form=form, stats=None), 422
-    return render_template("association/dashboard.html", form=form, stats=found, **_charts(found))
+    return render_template(
+        "association/dashboard.html",
+        form=form,
+        stats=found,
+        places_map=_map(found),
+        **_charts(found),
+    )
+
+
+def _map(found: stats.Statistics) -> charts.ScatterMap:
+    points = stats_map.map_points(acting_user(), _scope(), found.first_day, found.last_day)
+    districts = [(d.lat, d.lon, str(LocalName(d))) for d in points.districts]
+    return charts.scatter_map(points.places, points.workers, districts)
 
 
 def _charts(found: stats.Statistics) -> dict:

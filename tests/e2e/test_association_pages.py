@@ -53,24 +53,26 @@ def test_a_moderator_runs_a_placement_and_sends_its_offers(new_page):
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_the_dashboard_draws_its_charts_with_labels_in_the_reader_s_language(
-    new_page, language
-):
+def test_the_dashboard_draws_its_charts_with_labels_in_the_reader_s_language(new_page, language):
     page = new_page(locale=BROWSER_LOCALES[language])
     log_in(page, DEMO_MODERATOR)
     page.goto("/association/dashboard")
     charts = page.locator("svg.chart")
-    expect(charts).to_have_count(3)
-    for n in range(3):
+    expect(charts).to_have_count(4)
+    for n in range(4):
         box = charts.nth(n).bounding_box()
         assert box["width"] > 300 and box["height"] > 100  # drawn, not collapsed
     words = {
-        "zh": ("每日填补率", "各行业发布与已填岗位", "退休人员"),
-        "en": ("Fill rate by day", "Places posted and filled by industry", "Retirees"),
+        "zh": ("每日填补率", "各行业发布与已填岗位", "退休人员", "越城区"),
+        "en": ("Fill rate by day", "Places posted and filled by industry", "Retirees", "Yuecheng"),
     }[language]
     for word in words:
         expect(page.get_by_text(word).first).to_be_visible()
     # The kinds chart labels its bars with real text the browser drew in the page's font.
     label = page.locator("svg.chart text", has_text=words[2])
     assert label.first.bounding_box()["width"] > 10
+    # The map draws circles for open places and workers, with district names for bearings.
+    assert page.locator("svg.map circle.places").count() > 0
+    assert page.locator("svg.map circle.workers").count() > 0
+    expect(page.locator("svg.map text", has_text=words[3]).first).to_be_visible()
     screenshot(page, f"dashboard-{language}")

@@ -16,7 +16,7 @@ def test_a_moderator_sees_the_association_s_week_with_its_charts(client, login, 
     page = client.get(f"/association/dashboard?{WINDOW}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4
     assert scene["a"].name in html
     assert "<dd>40%</dd>" in html  # fill rate: 4 of 10 places
     assert "<dd>4.5</dd>" in html  # median hours to fill
