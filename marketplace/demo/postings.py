@@ -61,8 +61,13 @@ class ShiftPlan:
 
 def shift_rows(world: World) -> Iterator[Batch]:
     """About 150 shifts, their requirements, pickup points, applications and assignments."""
-    plans = [_plan_shift(world, index) for index in range(SHIFT_COUNT)]
+    plans = [plan_shift(world, index) for index in range(SHIFT_COUNT)]
     apps, assignments, agreements = applications.book(world, plans)
+    yield from plan_batches(plans, apps, assignments, agreements)
+
+
+def plan_batches(plans, apps, assignments, agreements) -> Iterator[Batch]:
+    """The rows of planned shifts and their bookings, in insertion order."""
     for plan in plans:
         # Written after booking: a shift that could not be filled had its headcount cut.
         plan.row["description"] = _description(plan)
@@ -100,7 +105,8 @@ def _pick_factory(world: World, index: int) -> FactoryInfo:
     return world.rng.choices(posting, weights)[0]
 
 
-def _plan_shift(world: World, index: int) -> ShiftPlan:
+def plan_shift(world: World, index: int) -> ShiftPlan:
+    """One shift over the next two weeks, at a factory that may post."""
     rng = world.rng
     factory = _pick_factory(world, index)
     # Most postings are for the factory's own trade, the rest for the help every plant needs.

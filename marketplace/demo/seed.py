@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..services import matching_index
 from ..services.passwords import hash_password
+from .history import history_rows
 from .organisations import Batch, factory_rows, moderator_rows, reference_rows
 from .postings import shift_rows
 from .workforce import worker_rows
@@ -107,6 +108,7 @@ def generate_rows(
         ("moderators", moderator_rows),
         ("workers", lambda w: worker_rows(w, workers)),
         ("shifts", shift_rows),
+        ("history", history_rows),
     )
     for name, stage in stages:
         world.stage(name)
