@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from ..models import AgreementStatus, Payer, WorkerKind
+from ..services.lending import MAX_RATE
 from .common import Int, StrictSchema
 from .shifts import MONEY, MONEY_INPUT
 
@@ -62,7 +63,11 @@ class AgreementRequestSchema(StrictSchema):
         required=True, validate=validate.OneOf([p.value for p in Payer])
     )
     settlement_rate_cny = fields.Decimal(
-        required=True, as_string=True, allow_nan=False, metadata=MONEY_INPUT
+        required=True,
+        as_string=True,
+        allow_nan=False,
+        validate=validate.Range(min=0, max=MAX_RATE),
+        metadata={**MONEY_INPUT, "description": "Per hour worked, paid to the lender"},
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     shift_ids = fields.List(
