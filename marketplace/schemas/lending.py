@@ -1,11 +1,20 @@
 """Lending agreements as the API shows them, a borrower's request, and the settlement of one."""
 
-from marshmallow import fields, validate
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
 
 from ..models import AgreementStatus, Payer, WorkerKind
 from ..services.lending import MAX_RATE
 from .common import Int, StrictSchema
 from .shifts import MONEY, MONEY_INPUT
+
+
+def _rate_in_range(value: Decimal) -> None:
+    # A function, not validate.Range: the document types money as a string, with no maximum.
+    if not Decimal(0) <= value <= MAX_RATE:
+        raise ValidationError(str(_l("Enter an hourly rate in yuan, 0 or more.")))
 
 
 class FactoryRefSchema(StrictSchema):
@@ -66,7 +75,7 @@ class AgreementRequestSchema(StrictSchema):
         required=True,
         as_string=True,
         allow_nan=False,
-        validate=validate.Range(min=0, max=MAX_RATE),
+        validate=_rate_in_range,
         metadata={**MONEY_INPUT, "description": "Per hour worked, paid to the lender"},
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
