@@ -57,6 +57,11 @@ def can_admit_member(user: User | None, factory: Factory) -> bool:
     return membership is not None and membership.role == MemberRole.OWNER
 
 
+def can_edit_factory(user: User | None, factory: Factory) -> bool:
+    """Owners change their factory's details (its sites), while it may act at all."""
+    return can_act_for_factory(user, factory) and can_admit_member(user, factory)
+
+
 def moderates(user: User | None, association_id: int | None) -> bool:
     """A moderator acts only within their own association; admins everywhere."""
     if is_admin(user):

@@ -24,6 +24,8 @@ RESOURCES = (
     "applications",
     "placement_runs",
     "statistics",
+    "factories",
+    "lending",
 )
 
 

@@ -1,9 +1,10 @@
-"""Factory registration, joining a factory, and admitting its staff."""
+"""Factory registration, joining a factory, and its staff: listing and admitting them."""
 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
 
 from .. import policy
 from ..errors import Conflict, Invalid, NotFound
@@ -134,10 +135,10 @@ def register_joining_factory(creds: Credentials, uscc: str, *, ip: str | None) -
     )
 
 
-def admit_member(actor: User, member_id: int) -> FactoryMember:
-    """An owner admits a pending member of their own factory."""
+def admit_member(actor: User, member_id: int, *, factory_id: int | None = None) -> FactoryMember:
+    """An owner admits a pending member of their own factory (of factory_id, if given)."""
     member = db.session.get(FactoryMember, member_id)
-    if member is None:
+    if member is None or factory_id not in (None, member.factory_id):
         raise NotFound(_l("No such membership request."))
     authz.require(policy.can_admit_member(actor, member.factory), actor, "factory.admit", member)
     if member.status != MemberStatus.PENDING:
@@ -151,6 +152,22 @@ def admit_member(actor: User, member_id: int) -> FactoryMember:
     )
     db.session.commit()
     return member
+
+
+def factory_members(actor: User, factory_id: int) -> list[FactoryMember]:
+    """Everyone who acts for the factory or asks to, for its owners: requests first."""
+    factory = db.session.get(Factory, factory_id)
+    if factory is None:
+        raise NotFound(_l("No such factory."))
+    authz.require(policy.can_admit_member(actor, factory), actor, "factory.members", factory)
+    pending_first = case((FactoryMember.status == MemberStatus.PENDING, 0), else_=1)
+    query = (
+        select(FactoryMember)
+        .where(FactoryMember.factory_id == factory.id)
+        .options(joinedload(FactoryMember.user))
+        .order_by(pending_first, FactoryMember.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def pending_members(actor: User, factory: Factory) -> list[FactoryMember]:

@@ -63,6 +63,38 @@ def agreement_report(
     if factory is None:
         raise NotFound(_l("No such factory."))
     authz.require(_can_read_report(actor, factory), actor, "lending.report", factory)
+    query = (
+        _with_hours()
+        .where(
+            or_(
+                LendingAgreement.lender_factory_id == factory.id,
+                LendingAgreement.borrower_factory_id == factory.id,
+            )
+        )
+        .order_by(LendingAgreement.starts_on, LendingAgreement.id)
+    )
+    if starts_on is not None:
+        query = query.where(LendingAgreement.ends_on >= starts_on)
+    if ends_on is not None:
+        query = query.where(LendingAgreement.starts_on <= ends_on)
+    return [_line(agreement, total) for agreement, total in db.session.execute(query)]
+
+
+def agreement_hours(actor: User, agreement_id: int) -> AgreementHours:
+    """Hours and the amount due under one agreement, for either factory and its moderators."""
+    agreement = db.session.get(LendingAgreement, agreement_id)
+    if agreement is None:
+        raise NotFound(_l("No such lending agreement."))
+    allowed = _can_read_report(actor, agreement.lender) or _can_read_report(
+        actor, agreement.borrower
+    )
+    authz.require(allowed, actor, "lending.report", agreement)
+    found = db.session.execute(_with_hours().where(LendingAgreement.id == agreement.id)).one()
+    return _line(*found)
+
+
+def _with_hours():
+    """Agreements, each with the hours recorded under it (None: none yet)."""
     hours = (
         select(
             Assignment.lending_agreement_id.label("agreement_id"),
@@ -72,23 +104,11 @@ def agreement_report(
         .group_by(Assignment.lending_agreement_id)
         .subquery()
     )
-    query = (
+    return (
         select(LendingAgreement, hours.c.hours)
         .outerjoin(hours, hours.c.agreement_id == LendingAgreement.id)
-        .where(
-            or_(
-                LendingAgreement.lender_factory_id == factory.id,
-                LendingAgreement.borrower_factory_id == factory.id,
-            )
-        )
         .options(*_eager())
-        .order_by(LendingAgreement.starts_on, LendingAgreement.id)
     )
-    if starts_on is not None:
-        query = query.where(LendingAgreement.ends_on >= starts_on)
-    if ends_on is not None:
-        query = query.where(LendingAgreement.starts_on <= ends_on)
-    return [_line(agreement, total) for agreement, total in db.session.execute(query)]
 
 
 def _eager():
