@@ -17,7 +17,7 @@ from ..models import Industry, WorkerKind
 from ..services import stats, stats_map
 from ..services.stats_figures import Figures
 from . import charts
-from .csv_export import csv_response
+from .downloads import csv_response
 from .helpers import acting_user, apply_field_errors
 from .labels import INDUSTRY_LABELS
 

@@ -334,5 +334,6 @@ def cancel_place(shift_id: int, application_id: int):
     return _attendance_page(shift_id, bound=(("cancel", application_id), form), status=422)
 
 
-# Lending, the settlement report and staff admission live in their own module, on this blueprint.
-from . import factory_admin  # noqa: E402, F401
+# Lending, the settlement report and staff admission live in their own module, on this blueprint;
+# spreadsheet downloads in theirs.
+from . import exports, factory_admin  # noqa: E402, F401

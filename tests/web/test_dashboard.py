@@ -4,7 +4,7 @@ import csv
 import io
 
 from marketplace.models import Role
-from marketplace.web.csv_export import neutralise
+from marketplace.web.downloads import neutralise
 from tests.factories import PASSWORD
 from tests.stats_scene import FIRST, LAST
 
