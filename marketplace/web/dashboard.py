@@ -14,7 +14,7 @@ from .. import policy
 from ..errors import Invalid
 from ..i18n import LocalName
 from ..models import Industry, WorkerKind
-from ..services import stats, stats_map
+from ..services import reference, stats, stats_map
 from ..services.stats_figures import Figures
 from . import charts
 from .downloads import csv_response
@@ -87,6 +87,7 @@ def dashboard():
         "association/dashboard.html",
         form=form,
         stats=found,
+        associations=reference.associations() if policy.is_admin(current_user) else [],
         places_map=_map(found),
         **_charts(found),
     )

@@ -41,6 +41,9 @@ def test_admins_see_the_city_and_other_moderators_are_refused(client, login, sce
     login(scene["admin"].mobile, PASSWORD)
     html = client.get(f"/association/dashboard?{WINDOW}").get_data(as_text=True)
     assert "The whole city" in html
+    chosen = client.get(f"/association/dashboard?association={scene['a'].id}&{WINDOW}")
+    assert f'<option value="{scene["a"].id}" selected>' in chosen.get_data(as_text=True)
+    assert "<dd>40%</dd>" in chosen.get_data(as_text=True)  # association A's fill rate
     client.get("/auth/logout")
     other = make_user(Role.MODERATOR, association=scene["b"])
     login(other.mobile, PASSWORD)
