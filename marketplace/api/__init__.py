@@ -26,6 +26,10 @@ RESOURCES = (
     "statistics",
     "factories",
     "lending",
+    "associations",
+    "moderation",
+    "reports",
+    "training",
 )
 
 

@@ -5,14 +5,20 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.models import Application, ApplicationStatus, Rating, utcnow
+from marketplace.models import (
+    Application,
+    ApplicationStatus,
+    Rating,
+    VerificationStatus,
+    utcnow,
+)
 from tests.api.conftest import error_of
 from tests.helpers import owner
 
 API = "/api/v1"
 
 
-def _post_shift(client, headers, factory, starts_in=timedelta(hours=1)) -> int:
+def _post_shift(client, headers, factory, starts_in=timedelta(hours=1), status="open") -> int:
     starts = utcnow() + starts_in
     body = {
         "site_id": factory.sites[0].id,
@@ -24,17 +30,27 @@ def _post_shift(client, headers, factory, starts_in=timedelta(hours=1)) -> int:
     }
     shift = client.post(f"{API}/shifts", json=body, headers=headers).get_json()
     published = client.post(f"{API}/shifts/{shift['id']}/publish", headers=headers)
-    assert published.get_json()["status"] == "open"
+    assert published.get_json()["status"] == status
     return shift["id"]
 
 
 def test_post_apply_offer_accept_attend_and_rate_with_tokens_only(
-    client, bearer, make_factory, make_worker
+    client, bearer, make_factory, make_worker, moderator_of
 ):
-    factory = make_factory()
+    # A factory still waiting to be verified: its shift goes to the association's review.
+    factory = make_factory(status=VerificationStatus.PENDING)
     worker = make_worker(name="退休王阿姨")
     staff, me = bearer(owner(factory)), bearer(worker.user)
-    shift_id = _post_shift(client, staff, factory)
+    moderator = bearer(moderator_of(factory))
+    shift_id = _post_shift(client, staff, factory, status="pending_review")
+    error_of(client.post(f"{API}/applications", json={"shift_id": shift_id}, headers=me), 404)
+
+    queue = client.get(f"{API}/associations/{factory.association_id}/queue", headers=moderator)
+    assert [s["id"] for s in queue.get_json()["shifts"]] == [shift_id]
+    verified = client.post(f"{API}/moderation/factories/{factory.id}/verify", headers=moderator)
+    assert verified.get_json()["verification_status"] == "verified"
+    approved = client.post(f"{API}/moderation/shifts/{shift_id}/approve", headers=moderator)
+    assert approved.status_code == 200 and approved.get_json()["status"] == "open"
 
     applied = client.post(f"{API}/applications", json={"shift_id": shift_id}, headers=me)
     assert applied.status_code == 201 and applied.get_json()["status"] == "applied"

@@ -1,0 +1,122 @@
+"""Moderation decisions: one endpoint per verb on a factory, a shift, a skill or a certificate.
+
+The paths name the object alone (/moderation/shifts/7/approve): the association deciding is
+always the object's own, so an association id in the path could only repeat it or contradict
+it. Which moderator may decide is the services' business (policy.py).
+"""
+
+from ..schemas.moderation import (
+    CertificateVerifySchema,
+    DecisionReasonSchema,
+    FactorySchema,
+    ReviewedShiftSchema,
+    SkillVerifySchema,
+    WorkerCertificateSchema,
+    WorkerSkillSchema,
+)
+from ..services import moderation
+from .base import Blueprint
+from .security import auth_required, current_actor
+
+blp = Blueprint(
+    "api_moderation",
+    __name__,
+    url_prefix="/moderation",
+    description="An association's decisions on its factories, their shifts and workers' skills.",
+)
+
+
+def _decision(path: str, summary: str, response_schema, body=None):
+    """Register POST /moderation/<path> calling the given service with the object's id."""
+
+    def register(call):
+        def view(*args, **path_ids):
+            data = args[0] if args else {}
+            (object_id,) = path_ids.values()
+            return call(current_actor(), object_id, data)
+
+        view.__name__ = path.split("/")[0].replace("-", "_") + "_" + path.rsplit("/", 1)[-1]
+        view.__doc__ = summary
+        decorated = blp.alt_response(409, response="CONFLICT")(view)
+        decorated = blp.alt_response(404, response="NOT_FOUND")(decorated)
+        decorated = blp.response(200, response_schema)(decorated)
+        if body is not None:
+            decorated = blp.arguments(body)(decorated)
+        decorated = auth_required(blp)(decorated)
+        blp.post(f"/{path}")(decorated)
+        return call
+
+    return register
+
+
+@_decision("factories/<int:factory_id>/verify", "Verify a pending member factory.", FactorySchema)
+def _verify_factory(actor, factory_id, data):
+    return moderation.verify_factory(actor, factory_id)
+
+
+@_decision(
+    "factories/<int:factory_id>/reject",
+    "Refuse a pending factory with a reason; its shifts under review are cancelled.",
+    FactorySchema,
+    DecisionReasonSchema,
+)
+def _reject_factory(actor, factory_id, data):
+    return moderation.reject_factory(actor, factory_id, data["reason"])
+
+
+@_decision(
+    "factories/<int:factory_id>/suspend",
+    "Suspend a verified factory with a reason; its open and pending shifts close.",
+    FactorySchema,
+    DecisionReasonSchema,
+)
+def _suspend_factory(actor, factory_id, data):
+    return moderation.suspend_factory(actor, factory_id, data["reason"])
+
+
+@_decision("factories/<int:factory_id>/reinstate", "Lift a factory's suspension.", FactorySchema)
+def _reinstate_factory(actor, factory_id, data):
+    return moderation.reinstate_factory(actor, factory_id)
+
+
+@_decision(
+    "shifts/<int:shift_id>/approve",
+    "Open a shift waiting for review (its factory must be verified).",
+    ReviewedShiftSchema,
+)
+def _approve_shift(actor, shift_id, data):
+    return moderation.approve_shift(actor, shift_id)
+
+
+@_decision(
+    "shifts/<int:shift_id>/reject",
+    "Refuse a shift waiting for review, with a reason its factory reads.",
+    ReviewedShiftSchema,
+    DecisionReasonSchema,
+)
+def _reject_shift(actor, shift_id, data):
+    return moderation.reject_shift(actor, shift_id, data["reason"])
+
+
+@_decision(
+    "worker-skills/<int:worker_skill_id>/verify",
+    "Verify a worker's skill, at the declared level or another.",
+    WorkerSkillSchema,
+    SkillVerifySchema,
+)
+def _verify_skill(actor, worker_skill_id, data):
+    return moderation.verify_worker_skill(
+        actor, worker_skill_id, data["level"], association_id=data["association_id"]
+    )
+
+
+@_decision(
+    "worker-certificates/<int:worker_certificate_id>/verify",
+    "Verify a certificate a worker holds, if it has not expired.",
+    WorkerCertificateSchema,
+    CertificateVerifySchema,
+)
+def _verify_certificate(actor, worker_certificate_id, data):
+    return moderation.verify_worker_certificate(
+        actor, worker_certificate_id, association_id=data["association_id"]
+    )
