@@ -160,6 +160,9 @@ def test_skill_refusals(client, bearer, me, make_worker, loom):
     for level in (0, 6, "three", None):
         bad = client.put(f"{API}/skills/{loom.id}", json={"level": level}, headers=headers)
         assert list(error_of(bad, 422)["fields"]) == ["level"]
+    chinese = {**headers, "Accept-Language": "zh-CN"}
+    bad = client.put(f"{API}/skills/{loom.id}", json={"level": 9}, headers=chinese)
+    assert error_of(bad, 422)["fields"]["level"] == ["技能等级为 1 到 5 级。"]
     unknown = client.put(f"{API}/skills/999999", json={"level": 2}, headers=headers)
     assert list(error_of(unknown, 422)["fields"]) == ["skill_id"]
     # Another worker's skill is not the caller's to remove: not found among theirs.
