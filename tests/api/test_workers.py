@@ -42,12 +42,9 @@ def welding(app):
 
 
 def _hours_from_now(hours: float, offset: str = "+08:00") -> str:
-    """An ISO time that many hours ahead, written in the given offset."""
-    moment = utcnow() + timedelta(hours=hours)
-    hh, mm = int(offset[1:3]), int(offset[4:6])
-    sign = 1 if offset[0] == "+" else -1
-    local = moment + sign * timedelta(hours=hh, minutes=mm)
-    return local.replace(tzinfo=None).isoformat(timespec="seconds") + offset
+    """An ISO time that many hours ahead, written in the given UTC offset."""
+    zone = datetime.strptime(offset, "%z").tzinfo
+    return (utcnow() + timedelta(hours=hours)).astimezone(zone).isoformat(timespec="seconds")
 
 
 def test_the_profile_shows_personal_numbers_masked(client, bearer, me, loom, welding):
