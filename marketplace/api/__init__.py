@@ -30,6 +30,7 @@ RESOURCES = (
     "moderation",
     "reports",
     "training",
+    "workers",
 )
 
 
