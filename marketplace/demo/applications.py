@@ -51,7 +51,7 @@ class _Booking:
             return None
         key = (worker_id, plan.factory.id)
         if key not in self.agreements:
-            self.agreements[key] = _agreement_row(self.world, worker_id, lender_id, plan)
+            self.agreements[key] = agreement_row(self.world, worker_id, lender_id, plan)
         return self.agreements[key]["id"]
 
     def add(self, plan: "ShiftPlan", worker_id: int, status: ApplicationStatus) -> None:
@@ -125,15 +125,20 @@ AGREEMENT_DAYS = 16
 SETTLEMENT_RATES = ("22.00", "25.00", "28.00", "30.00")
 
 
-def _agreement_row(world: World, worker_id: int, lender_id: int, plan: "ShiftPlan") -> dict:
-    starts_on = world.now.astimezone(SHANGHAI).date()
+def agreement_row(
+    world: World, worker_id: int, lender_id: int, plan: "ShiftPlan", **period
+) -> dict:
+    """An approved agreement lending the worker to the plan's factory; by default from today
+    for AGREEMENT_DAYS (period: starts_on, ends_on and decided_at to say otherwise)."""
+    starts_on = period.get("starts_on", world.now.astimezone(SHANGHAI).date())
+    decided_at = period.get("decided_at", world.now)
     return {
         "id": world.take_ids("lending_agreements", 1)[0],
         "worker_id": worker_id,
         "lender_factory_id": lender_id,
         "borrower_factory_id": plan.factory.id,
         "starts_on": starts_on,
-        "ends_on": starts_on + timedelta(days=AGREEMENT_DAYS),
+        "ends_on": period.get("ends_on", starts_on + timedelta(days=AGREEMENT_DAYS)),
         "wage_payer": world.rng.choice((Payer.LENDER, Payer.BORROWER)),
         "insurance_payer": Payer.LENDER,
         "settlement_rate_cny": Decimal(world.rng.choice(SETTLEMENT_RATES)),
@@ -141,15 +146,15 @@ def _agreement_row(world: World, worker_id: int, lender_id: int, plan: "ShiftPla
         "note": "",
         "requested_by_id": plan.factory.owner_user_id or None,
         "decided_by_id": None,
-        "decided_at": world.now,
+        "decided_at": decided_at,
         "decision_reason": None,
-        "created_at": world.now,
+        "created_at": period.get("created_at", decided_at),
     }
 
 
 def _fill(booking: _Booking, plan: "ShiftPlan") -> None:
     row = plan.row
-    candidates = _candidates(booking.world, plan)
+    candidates = eligible_workers(booking.world, plan)
     for worker_id in candidates:
         if row["accepted_count"] == row["headcount"]:
             break
@@ -167,7 +172,7 @@ def _some(booking: _Booking, plan: "ShiftPlan") -> None:
     world, row = booking.world, plan.row
     statuses = tuple(PARTIAL_STATUSES)
     weights = tuple(PARTIAL_STATUSES.values())
-    candidates = _candidates(world, plan)
+    candidates = eligible_workers(world, plan)
     for worker_id in islice(candidates, world.rng.randint(0, MAX_APPLICANTS)):
         status = world.rng.choices(statuses, weights)[0]
         # A shift that is not meant to be full keeps at least one place free.
@@ -179,7 +184,7 @@ def _some(booking: _Booking, plan: "ShiftPlan") -> None:
         booking.add(plan, worker_id, status)
 
 
-def _candidates(world: World, plan: "ShiftPlan") -> Iterator[int]:
+def eligible_workers(world: World, plan: "ShiftPlan") -> Iterator[int]:
     """Workers the shift may take, each once: skilled enough first, then the rest."""
     seen: set[int] = set()
     for worker_id in _tiers(world, plan):

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from itertools import islice
 
-from ..models import AgreementStatus, ApplicationStatus, Payer, ShiftStatus
-from .applications import SETTLEMENT_RATES, _candidates
+from ..models import ApplicationStatus, ShiftStatus
+from .applications import agreement_row, eligible_workers
 from .organisations import Batch
 from .postings import ShiftPlan, plan_batches, plan_shift
 from .world import SHANGHAI, World
@@ -79,7 +79,7 @@ class _PastBooking:
         """Fill the share of places the recovery had reached that day, and a few more ask."""
         rng, row = self.world.rng, plan.row
         target = round(row["headcount"] * min(1.0, self._recovery(row) + rng.uniform(-0.1, 0.1)))
-        candidates = (w for w in _candidates(self.world, plan) if self._free(row, w))
+        candidates = (w for w in eligible_workers(self.world, plan) if self._free(row, w))
         for worker_id in islice(candidates, target):
             self._take(plan, worker_id, self._outcome())
         for worker_id in islice(candidates, rng.randint(0, EXTRA_APPLICANTS)):
@@ -169,21 +169,13 @@ def _agreement_row(world: World, worker_id: int, lender_id: int, plan: ShiftPlan
     ends_on = world.today - timedelta(days=1)
     starts_on = ends_on - timedelta(days=HISTORY_DAYS)
     decided = datetime.combine(starts_on, time(9), SHANGHAI).astimezone(UTC)
-    return {
-        "id": world.take_ids("lending_agreements", 1)[0],
-        "worker_id": worker_id,
-        "lender_factory_id": lender_id,
-        "borrower_factory_id": plan.factory.id,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "wage_payer": world.rng.choice((Payer.LENDER, Payer.BORROWER)),
-        "insurance_payer": Payer.LENDER,
-        "settlement_rate_cny": Decimal(world.rng.choice(SETTLEMENT_RATES)),
-        "status": AgreementStatus.APPROVED,
-        "note": "",
-        "requested_by_id": plan.factory.owner_user_id or None,
-        "decided_by_id": None,
-        "decided_at": decided,
-        "decision_reason": None,
-        "created_at": decided - timedelta(days=1),
-    }
+    return agreement_row(
+        world,
+        worker_id,
+        lender_id,
+        plan,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        decided_at=decided,
+        created_at=decided - timedelta(days=1),
+    )
