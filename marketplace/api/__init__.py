@@ -16,7 +16,15 @@ from importlib import import_module
 from flask import Flask
 
 URL_PREFIX = "/api/v1"
-RESOURCES = ("auth", "tokens", "reference", "shifts", "applications", "placement_runs")
+RESOURCES = (
+    "auth",
+    "tokens",
+    "reference",
+    "shifts",
+    "applications",
+    "placement_runs",
+    "notifications",
+)
 
 
 def register(app: Flask) -> None:
