@@ -8,6 +8,7 @@ from sqlalchemy import false, select, true, union
 from .extensions import db
 from .models import (
     Application,
+    ApplicationStatus,
     Factory,
     FactoryMember,
     LendingAgreement,
@@ -141,6 +142,20 @@ def shifts_seen_in_every_state(user: User | None):
         members = select(Factory.id).where(Factory.association_id == user.association_id)
         return Shift.factory_id.in_(members)
     return false()
+
+
+# Once a worker holds (or held) a place, the factory needs a way to reach and identify them.
+HOLDS_A_PLACE = (
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.IN_PROGRESS,
+    ApplicationStatus.COMPLETED,
+    ApplicationStatus.NO_SHOW,
+)
+
+
+def can_see_worker_contact(user: User | None, application: Application) -> bool:
+    """The shift's factory staff see the worker's numbers (masked) once they hold a place."""
+    return application.status in HOLDS_A_PLACE and can_manage_shift(user, application.shift)
 
 
 def can_moderate_factory(user: User | None, factory: Factory) -> bool:
