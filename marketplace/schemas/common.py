@@ -80,8 +80,9 @@ class Cursor(fields.String):
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
             when, item_id = raw.split("|")
             when, item_id = datetime.fromisoformat(when), int(item_id)
-        except (ValueError, binascii.Error, UnicodeDecodeError):
+            if when.tzinfo is None or not 0 < item_id <= INT_MAX:
+                raise ValueError("not a place this list gives out")
+            when = when.astimezone(UTC)  # a time at the very edge of the calendar overflows
+        except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
             raise ValidationError(str(_l("This cursor is not one the list gave out."))) from None
-        if when.tzinfo is None or not 0 < item_id <= INT_MAX:
-            raise ValidationError(str(_l("This cursor is not one the list gave out.")))
         return (when, item_id)

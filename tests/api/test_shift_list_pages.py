@@ -72,7 +72,16 @@ def test_an_invalid_cursor_is_a_422_on_the_cursor(client, make_shift):
     next_cursor = client.get(f"{API}?per_page=1").get_json()["next_cursor"]
     assert next_cursor is None  # one shift: a single page
     encode = lambda text: base64.urlsafe_b64encode(text.encode()).decode()  # noqa: E731
-    for bad in ("nonsense", encode("yesterday|3"), encode("2030-01-01T08:00:00|3"), "%%%"):
+    bad_ones = (
+        "nonsense",
+        "%%%",
+        encode("yesterday|3"),
+        encode("2030-01-01T08:00:00|3"),  # no time zone
+        encode("0001-01-01T00:00:00+08:00|3"),  # before the calendar's first day in UTC
+        encode("2030-01-01T08:00:00+00:00|0"),
+        encode("2030-01-01T08:00:00+00:00|99999999999"),
+    )
+    for bad in bad_ones:
         error = error_of(client.get(f"{API}?cursor={bad}"), 422)
         assert error["fields"] == {"cursor": ["This cursor is not one the list gave out."]}, bad
     good = encode("2030-01-01T08:00:00+00:00|3").rstrip("=")
