@@ -3,11 +3,12 @@
 Services turn a refusal into an audit event and a Forbidden error (services/authz.py).
 """
 
-from sqlalchemy import select, union
+from sqlalchemy import false, select, true, union
 
 from .extensions import db
 from .models import (
     Application,
+    ApplicationStatus,
     Factory,
     FactoryMember,
     LendingAgreement,
@@ -22,6 +23,9 @@ from .models import (
     VerificationStatus,
     WorkerProfile,
 )
+
+# A factory in these states acts for nothing (its staff keep their membership).
+_BARRED = (VerificationStatus.REJECTED, VerificationStatus.SUSPENDED)
 
 
 def is_admin(user: User | None) -> bool:
@@ -46,7 +50,7 @@ def can_act_for_factory(user: User | None, factory: Factory) -> bool:
 
     A pending factory may act: its postings wait for the association's review.
     """
-    if factory.verification_status in (VerificationStatus.REJECTED, VerificationStatus.SUSPENDED):
+    if factory.verification_status in _BARRED:
         return False
     return active_membership(user, factory.id) is not None
 
@@ -117,6 +121,46 @@ def can_suspend_user(actor: User | None, target: User) -> bool:
 def can_manage_shift(user: User | None, shift: Shift) -> bool:
     """Staff of the shift's own factory post, edit, cancel and staff it."""
     return can_act_for_factory(user, shift.factory)
+
+
+def shifts_seen_in_every_state(user: User | None):
+    """SQL condition on Shift: the shifts whose drafts and reviews the user may see.
+
+    The same rule as can_manage_shift or can_moderate_shift, for a list instead of one shift.
+    """
+    if is_admin(user):
+        return true()
+    if user is None:
+        return false()
+    if user.role == Role.FACTORY_STAFF:
+        own = (
+            select(FactoryMember.factory_id)
+            .join(Factory, Factory.id == FactoryMember.factory_id)
+            .where(
+                FactoryMember.user_id == user.id,
+                FactoryMember.status == MemberStatus.ACTIVE,
+                Factory.verification_status.not_in(_BARRED),
+            )
+        )
+        return Shift.factory_id.in_(own)
+    if user.role == Role.MODERATOR and user.association_id is not None:
+        members = select(Factory.id).where(Factory.association_id == user.association_id)
+        return Shift.factory_id.in_(members)
+    return false()
+
+
+# Once a worker holds (or held) a place, the factory needs a way to reach and identify them.
+HOLDS_A_PLACE = (
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.IN_PROGRESS,
+    ApplicationStatus.COMPLETED,
+    ApplicationStatus.NO_SHOW,
+)
+
+
+def can_see_worker_contact(user: User | None, application: Application) -> bool:
+    """The shift's factory staff see the worker's numbers (masked) once they hold a place."""
+    return application.status in HOLDS_A_PLACE and can_manage_shift(user, application.shift)
 
 
 def can_moderate_factory(user: User | None, factory: Factory) -> bool:

@@ -31,6 +31,7 @@ RESOURCES = (
     "reports",
     "training",
     "workers",
+    "notifications",
 )
 
 

@@ -9,6 +9,7 @@ from ..schemas.applications import (
     ApplicationListArgsSchema,
     ApplicationListSchema,
     ApplicationSchema,
+    ApplicationWithContactSchema,
     ApplySchema,
     OfferSchema,
     RateSchema,
@@ -16,7 +17,14 @@ from ..schemas.applications import (
     ReasonSchema,
     RequiredReasonSchema,
 )
-from ..services import applications, attendance, factory_queries, offers, worker_queries
+from ..services import (
+    applications,
+    attendance,
+    factory_queries,
+    offers,
+    worker_contact,
+    worker_queries,
+)
 from .base import Blueprint
 from .security import auth_required, current_actor
 
@@ -31,13 +39,16 @@ FIELDS = tuple(
 )
 
 
-def _shown(application) -> dict:
+def _shown(application, actor=None) -> dict:
+    """The application; with the worker's masked numbers where the actor may see them."""
     worker = application.worker
+    contact = worker_contact.masked_contact(actor, application) if actor else {}
     return {
         **{name: getattr(application, name) for name in FIELDS},
         "status": application.status.value,
         "worker_name": worker.user.name,
         "worker_kind": worker.kind.value,
+        **contact,
     }
 
 
@@ -63,17 +74,27 @@ def list_applications(args):
         found = worker_queries.my_applications(actor)
     else:
         found = factory_queries.shift_overview(actor, args["shift_id"]).applications
-    return {"items": [_shown(a) for a in found]}
+    return {"items": [_shown(a, actor) for a in found]}
+
+
+STAFF_VIEW = ApplicationWithContactSchema
 
 
 def _action(path: str, summary: str, schema=None, status_schema=ApplicationSchema):
-    """Register POST /applications/<id>/<path> calling the given service."""
+    """Register POST /applications/<id>/<path> calling the given service.
+
+    Steps factory staff may take answer with their view (STAFF_VIEW); the worker's own steps
+    with ApplicationSchema.
+    """
 
     def register(call):
         def view(*args, application_id):
             data = args[0] if args else {}
-            result = call(current_actor(), application_id, data)
-            return _shown(result) if status_schema is ApplicationSchema else result
+            actor = current_actor()
+            result = call(actor, application_id, data)
+            if status_schema is RatingSchema:
+                return result
+            return _shown(result, actor if status_schema is STAFF_VIEW else None)
 
         view.__name__ = f"application_{path.replace('-', '_')}"
         view.__doc__ = summary
@@ -90,12 +111,17 @@ def _action(path: str, summary: str, schema=None, status_schema=ApplicationSchem
     return register
 
 
-@_action("offer", "Factory staff offer the worker a place, open until a deadline.", OfferSchema)
+@_action(
+    "offer",
+    "Factory staff offer the worker a place, open until a deadline.",
+    OfferSchema,
+    STAFF_VIEW,
+)
 def _offer(actor, application_id, data):
     return offers.offer(actor, application_id, expires_in_hours=data.get("expires_in_hours"))
 
 
-@_action("reject", "Factory staff turn the application down.", ReasonSchema)
+@_action("reject", "Factory staff turn the application down.", ReasonSchema, STAFF_VIEW)
 def _reject(actor, application_id, data):
     return offers.reject(actor, application_id, data.get("reason", ""))
 
@@ -116,23 +142,31 @@ def _withdraw(actor, application_id, data):
 
 
 @_action(
-    "cancel", "Either side cancels a place before the start, with a reason.", RequiredReasonSchema
+    "cancel",
+    "Either side cancels a place before the start, with a reason.",
+    RequiredReasonSchema,
+    STAFF_VIEW,
 )
 def _cancel(actor, application_id, data):
     return attendance.cancel(actor, application_id, data["reason"])
 
 
-@_action("check-in", "Factory staff record the worker's arrival (from two hours before).")
+@_action(
+    "check-in",
+    "Factory staff record the worker's arrival (from two hours before).",
+    None,
+    STAFF_VIEW,
+)
 def _check_in(actor, application_id, data):
     return attendance.check_in(actor, application_id)
 
 
-@_action("check-out", "Factory staff record the departure; the hours count.")
+@_action("check-out", "Factory staff record the departure; the hours count.", None, STAFF_VIEW)
 def _check_out(actor, application_id, data):
     return attendance.check_out(actor, application_id)
 
 
-@_action("no-show", "Factory staff record that the worker did not come.")
+@_action("no-show", "Factory staff record that the worker did not come.", None, STAFF_VIEW)
 def _no_show(actor, application_id, data):
     return attendance.mark_no_show(actor, application_id)
 

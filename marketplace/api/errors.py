@@ -5,29 +5,9 @@
 
 from flask import jsonify
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-# marshmallow's and webargs's own messages are English only; these are the ones a client
-# meets with our schemas, so that a field's message follows the reader's language.
-PARSER_MESSAGES = {
-    "Missing data for required field.": _l("This field is required."),
-    "Unknown field.": _l("Unknown field."),
-    "Field may not be null.": _l("This field may not be null."),
-    "Not a valid integer.": _l("Not a valid integer."),
-    "Not a valid number.": _l("Not a valid number."),
-    "Not a valid string.": _l("Not a valid string."),
-    "Not a valid boolean.": _l("Not a valid boolean."),
-    "Not a valid datetime.": _l("Not a valid date and time."),
-    "Not a valid aware datetime.": _l("Give a date and time with its time zone."),
-    "Not a valid date.": _l("Not a valid date."),
-    "Not a valid list.": _l("Not a valid list."),
-    "Not a valid mapping type.": _l("Not a valid object."),
-    "Invalid input type.": _l("Not a valid object."),
-    "Invalid value.": _l("Invalid value."),
-    "Special numeric values (nan or infinity) are not permitted.": _l("Not a valid number."),
-    "Shorter than minimum length 1.": _l("This field may not be empty."),
-}
+from .messages import translate
 
 
 def json_error(code: str, message, status: int, fields: dict | None = None, headers=None):
@@ -46,10 +26,10 @@ def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
                 flat.setdefault(field, []).extend(texts)
         return flat
     if isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
-        return {prefix or "_schema": [str(PARSER_MESSAGES.get(m, m)) for m in messages]}
+        return {prefix or "_schema": [translate(m) for m in messages]}
     if isinstance(messages, list | tuple):
         return flatten(dict(enumerate(messages)), prefix)
-    return {prefix or "_schema": [str(PARSER_MESSAGES.get(messages, messages))]}
+    return {prefix or "_schema": [translate(messages)]}
 
 
 def _by_field(messages: dict) -> dict[str, list[str]]:

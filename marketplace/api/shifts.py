@@ -14,7 +14,7 @@ from ..schemas.shifts import (
 )
 from ..services import matching, posting, shift_access
 from ..services.factory_queries import factory_for
-from ..services.shifts import ShiftFilters, ShiftInput, list_open_shifts
+from ..services.shifts import ShiftFilters, ShiftInput, list_shifts
 from .base import Blueprint
 from .security import auth_required, current_actor
 
@@ -33,12 +33,14 @@ def _viewer():
 @blp.get("")
 @blp.arguments(ShiftListArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, ShiftListSchema)
-def list_shifts(page, per_page, **filters):
-    """Open shifts that have not started, soonest first, narrowed by the filters."""
-    listing = list_open_shifts(
+def list_shift_page(page, per_page, **filters):
+    """Shifts soonest first, narrowed by the filters: open ones, or in a state by `status`."""
+    listing = list_shifts(
         page=page,
         per_page=per_page,
+        after=filters.get("cursor"),
         filters=ShiftFilters(
+            status=filters["status"],
             district_id=filters.get("district"),
             industry=filters.get("industry"),
             skill_id=filters.get("skill"),

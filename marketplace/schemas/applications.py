@@ -18,7 +18,7 @@ class ApplicationListArgsSchema(StrictSchema):
 
 
 class ApplicationSchema(StrictSchema):
-    """No personal numbers: the factory sees the worker's name and kind only."""
+    """No personal numbers: what the worker and, before a place is taken, the factory see."""
 
     id = fields.Integer(dump_only=True)
     shift_id = fields.Integer(dump_only=True)
@@ -34,8 +34,32 @@ class ApplicationSchema(StrictSchema):
     cancel_reason = fields.String(dump_only=True, allow_none=True)
 
 
+class ApplicationWithContactSchema(ApplicationSchema):
+    """The factory staff's view: once the worker holds a place, their numbers, masked."""
+
+    mobile = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "Masked (138****5678); only for the shift's factory staff and only "
+            "once the application is accepted, in progress, completed or a no-show"
+        },
+    )
+    national_id = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "Masked (330***********1234); shown like `mobile`; null if not given"
+        },
+    )
+
+
 class ApplicationListSchema(StrictSchema):
-    items = fields.List(fields.Nested(ApplicationSchema), dump_only=True)
+    items = fields.List(
+        fields.Nested(ApplicationWithContactSchema),
+        dump_only=True,
+        metadata={"description": "`mobile` and `national_id` only in the factory staff's view"},
+    )
 
 
 class OfferSchema(StrictSchema):

@@ -1,6 +1,11 @@
 """What every API schema shares: strictness, the error body, pagination."""
 
-from marshmallow import RAISE, Schema, fields, validate
+import base64
+import binascii
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 # The widest integer every database column here holds (PostgreSQL's INTEGER): anything
 # larger is refused as input (422), before it could overflow a query (a 500).
@@ -54,3 +59,30 @@ class PageSchema(StrictSchema):
     per_page = fields.Integer(dump_only=True)
     total = fields.Integer(dump_only=True)
     pages = fields.Integer(dump_only=True)
+
+
+class Cursor(fields.String):
+    """An opaque place in a list, for the client to send back as it came.
+
+    It holds the (time, id) of the last item already seen; loaded as that tuple.
+    """
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        when, item_id = value
+        text = f"{when.astimezone(UTC).isoformat()}|{item_id}"
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            when, item_id = raw.split("|")
+            when, item_id = datetime.fromisoformat(when), int(item_id)
+            if when.tzinfo is None or not 0 < item_id <= INT_MAX:
+                raise ValueError("not a place this list gives out")
+            when = when.astimezone(UTC)  # a time at the very edge of the calendar overflows
+        except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
+            raise ValidationError(str(_l("This cursor is not one the list gave out."))) from None
+        return (when, item_id)

@@ -5,8 +5,8 @@ import copy
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, missing, validate, validates_schema
 
-from ..models import Industry, WorkerKind
-from .common import Int, PageArgsSchema, PageSchema, StrictSchema
+from ..models import Industry, ShiftStatus, WorkerKind
+from .common import Cursor, Int, PageArgsSchema, PageSchema, StrictSchema
 
 KINDS = [k.value for k in WorkerKind]
 
@@ -45,7 +45,18 @@ class PublicShiftSchema(StrictSchema):
 
 
 class ShiftListSchema(PageSchema):
+    page = fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The page's number; null when it was asked for by cursor"},
+    )
     items = fields.List(fields.Nested(PublicShiftSchema), dump_only=True)
+    next_cursor = Cursor(
+        attribute="next_after",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Send as `cursor` for the next page; null on the last page"},
+    )
     distances_km = fields.Dict(
         keys=fields.String(),
         values=fields.Float(),
@@ -69,6 +80,22 @@ class NearField(fields.String):
 
 
 class ShiftListArgsSchema(PageArgsSchema):
+    status = fields.Enum(
+        ShiftStatus,
+        by_value=True,
+        load_default=ShiftStatus.OPEN,
+        metadata={
+            "description": "open (the default): open shifts not started yet, for anyone. "
+            "Any other state lists only the caller's own factories' shifts (factory staff) "
+            "or their association's (moderators); for anyone else that list is empty."
+        },
+    )
+    cursor = Cursor(
+        metadata={
+            "description": "The `next_cursor` of the page before: a steady walk through the "
+            "list, soonest first, that neither repeats nor skips a shift (instead of `page`)"
+        }
+    )
     district = Int(validate=validate.Range(min=1))
     industry = fields.Enum(Industry, by_value=True)
     skill = Int(validate=validate.Range(min=1))
@@ -83,6 +110,8 @@ class ShiftListArgsSchema(PageArgsSchema):
             raise ValidationError(str(_l("Give near=lat,lon with radius_km.")), "near")
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise ValidationError(str(_l("The end of the range is before its start.")), "date_to")
+        if "cursor" in data and data.get("page", 1) != 1:
+            raise ValidationError(str(_l("Give either a page or a cursor.")), "page")
 
 
 class RequiredSkillSchema(StrictSchema):

@@ -1,4 +1,4 @@
-"""The public shift list with its filters, and the public page of one shift (read-only)."""
+"""The shift list with its filters and pages, and the public page of one shift (read-only)."""
 
 import math
 from dataclasses import dataclass, field
@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import policy
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..matching.geo import EARTH_RADIUS_KM, great_circle_km
@@ -38,14 +39,19 @@ MIN_COS_LATITUDE = 0.01
 PUBLIC_STATUSES = (ShiftStatus.OPEN, ShiftStatus.CANCELLED, ShiftStatus.COMPLETED)
 
 
+# A place in the list: the (starts_at, id) of the last shift of a page, the list's own order.
+After = tuple[datetime, int]
+
+
 @dataclass
 class Page:
     items: list
-    page: int
+    page: int | None  # None when the page was asked for by a cursor
     per_page: int
     total: int
     # Great-circle km from the filter's point to each listed shift's site, by shift id.
     distances_km: dict[int, float] = field(default_factory=dict)
+    next_after: After | None = None  # where the next page starts; None on the last page
 
     @property
     def pages(self) -> int:
@@ -54,8 +60,11 @@ class Page:
 
 @dataclass(frozen=True)
 class ShiftFilters:
-    """What a visitor narrows the open shifts by; None means "any"."""
+    """What a visitor narrows the shifts by; None means "any"."""
 
+    # Open shifts are listed for anyone (those not started yet); every other state only
+    # from the viewer's own factories (staff) or association (moderators).
+    status: ShiftStatus = ShiftStatus.OPEN
     district_id: int | None = None
     industry: Industry | None = None
     skill_id: int | None = None
@@ -68,34 +77,65 @@ class ShiftFilters:
     within_km: float | None = None
 
 
-def list_open_shifts(
+def list_shifts(
     *,
     page: int = 1,
     per_page: int = 20,
-    district_id: int | None = None,
     filters: ShiftFilters | None = None,
     viewer: User | None = None,
+    after: After | None = None,
 ) -> Page:
-    """Open shifts that have not started yet, soonest first, narrowed by the filters."""
-    filters = filters or ShiftFilters(district_id=district_id)
+    """Shifts soonest first (ties by id), narrowed by the filters; from `after` if given.
+
+    A page is found by number or, steadier while shifts come and go, by `after`: the
+    (starts_at, id) of the last shift already seen.
+    """
+    filters = filters or ShiftFilters()
     page = max(page, 1)
-    base = select(Shift.id).join(Shift.site).where(*_conditions(filters))
+    conditions = [*_conditions(filters), *_scope(filters.status, viewer)]
+    base = select(Shift.id, Shift.starts_at).join(Shift.site).where(*conditions)
     origin = _origin(filters, viewer)
+    # One row past the page tells whether another page follows.
     if origin is None or filters.within_km is None:
         total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-        ids_query = base.order_by(Shift.starts_at, Shift.id)
-        ids = list(db.session.scalars(ids_query.limit(per_page).offset((page - 1) * per_page)))
-        distances = _distances(origin, ids) if origin else {}
+        rows = _in_order(base, page, per_page, after)
+        distances = _distances(origin, [row.id for row in rows[:per_page]]) if origin else {}
     else:
         nearby = _within(base, origin, filters.within_km)
         total = len(nearby)
-        ids = list(nearby)[(page - 1) * per_page : page * per_page]
-        distances = {shift_id: nearby[shift_id] for shift_id in ids}
-    return Page(_load_listed(ids), page, per_page, total, distances)
+        if after is None:
+            rows = nearby[(page - 1) * per_page : page * per_page + 1]
+        else:
+            rows = [row for row in nearby if (row.starts_at, row.id) > after][: per_page + 1]
+        distances = {row.id: row.km for row in rows[:per_page]}
+    more, rows = len(rows) > per_page, rows[:per_page]
+    next_after = (rows[-1].starts_at, rows[-1].id) if more else None
+    items = _load_listed([row.id for row in rows])
+    return Page(items, page if after is None else None, per_page, total, distances, next_after)
+
+
+def _in_order(base, page: int, per_page: int, after: After | None) -> list:
+    """Up to per_page + 1 rows of the page, by number or after a place."""
+    query = base.order_by(Shift.starts_at, Shift.id).limit(per_page + 1)
+    if after is not None:
+        return db.session.execute(query.where(_after(after))).all()
+    return db.session.execute(query.offset((page - 1) * per_page)).all()
+
+
+def _after(after: After):
+    starts_at, shift_id = after
+    return or_(Shift.starts_at > starts_at, and_(Shift.starts_at == starts_at, Shift.id > shift_id))
+
+
+def _scope(status: ShiftStatus, viewer: User | None) -> list:
+    """Who sees what: open shifts not started yet for all; the rest as policy allows."""
+    if status == ShiftStatus.OPEN:
+        return [Shift.status == status, Shift.starts_at > utcnow()]
+    return [Shift.status == status, policy.shifts_seen_in_every_state(viewer)]
 
 
 def _conditions(filters: ShiftFilters) -> list:
-    conditions = [Shift.status == ShiftStatus.OPEN, Shift.starts_at > utcnow()]
+    conditions = []
     if filters.district_id:
         conditions.append(Site.district_id == filters.district_id)
     if filters.industry:
@@ -151,16 +191,27 @@ def _bounding_box(origin: tuple[float, float], km: float) -> list:
     return conditions
 
 
-def _within(base, origin: tuple[float, float], km: float) -> dict[int, float]:
-    """Shift id -> km for the shifts within km of origin, soonest first."""
+@dataclass(frozen=True)
+class _Nearby:
+    id: int
+    starts_at: datetime
+    km: float
+
+
+def _within(base, origin: tuple[float, float], km: float) -> list[_Nearby]:
+    """The shifts within km of origin with their distance, soonest first."""
     query = base.where(*_bounding_box(origin, km)).add_columns(Site.lat, Site.lon)
     rows = db.session.execute(query.order_by(Shift.starts_at, Shift.id)).all()
     if not rows:
-        return {}
+        return []
     lats = np.array([row.lat for row in rows])
     lons = np.array([row.lon for row in rows])
     kms = great_circle_km(origin[0], origin[1], lats, lons)
-    return {row.id: float(d) for row, d in zip(rows, kms, strict=True) if d <= km}
+    return [
+        _Nearby(row.id, row.starts_at, float(d))
+        for row, d in zip(rows, kms, strict=True)
+        if d <= km
+    ]
 
 
 def _distances(origin: tuple[float, float], ids: list[int]) -> dict[int, float]:

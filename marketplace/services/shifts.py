@@ -26,7 +26,7 @@ from ..models import (
 )
 
 # The public list lives in listing.py; its callers reach it through this module too.
-from .listing import Page, ShiftFilters, list_open_shifts  # noqa: F401
+from .listing import Page, ShiftFilters, list_shifts  # noqa: F401
 
 MAX_SHIFT_LENGTH = timedelta(hours=24)
 MAX_PAY_CNY = Decimal("999999.99")  # Numeric(8, 2)

@@ -21,7 +21,7 @@ def index():
         return render_template("public/index.html", form=form, listing=None), 400
     filters = form.filters()
     try:
-        found = listing.list_open_shifts(
+        found = listing.list_shifts(
             page=request.args.get("page", 1, type=int),
             per_page=current_app.config["SHIFTS_PER_PAGE"],
             filters=filters,

@@ -13,6 +13,7 @@ from marketplace.models import (
     utcnow,
 )
 from tests.api.conftest import error_of
+from tests.factories import valid_national_id
 from tests.helpers import owner
 
 API = "/api/v1"
@@ -99,3 +100,48 @@ def test_each_side_may_only_take_its_own_steps(client, bearer, make_factory, mak
     again = client.post(f"{API}/applications", json={"shift_id": shift_id}, headers=me)
     error_of(again, 409)
     assert db.session.scalar(sa.select(Application.status)) == ApplicationStatus.APPLIED
+
+
+def test_the_factory_sees_the_workers_numbers_masked_only_once_a_place_is_taken(
+    client, bearer, make_factory, make_worker, moderator_of
+):
+    factory = make_factory()
+    worker, other = make_worker(), make_worker()
+    worker.national_id = valid_national_id(7)
+    db.session.commit()
+    mobile, national_id = worker.user.mobile.removeprefix("+86"), worker.national_id
+    staff, me = bearer(owner(factory)), bearer(worker.user)
+    shift_id = _post_shift(client, staff, factory)
+    applied = client.post(f"{API}/applications", json={"shift_id": shift_id}, headers=me)
+    url = f"{API}/applications/{applied.get_json()['id']}"
+    client.post(f"{API}/applications", json={"shift_id": shift_id}, headers=bearer(other.user))
+
+    def staff_view() -> dict:
+        listed = client.get(f"{API}/applications?shift_id={shift_id}", headers=staff).get_json()
+        return next(a for a in listed["items"] if a["worker_id"] == worker.id)
+
+    offered = client.post(f"{url}/offer", json={}, headers=staff).get_json()
+    for before in (staff_view(), offered):
+        assert "mobile" not in before and "national_id" not in before
+    accepted = client.post(f"{url}/accept", json={}, headers=me).get_json()
+    assert "mobile" not in accepted  # the worker's own view carries no numbers
+
+    seen = staff_view()
+    assert seen["mobile"] == f"{mobile[:3]}****{mobile[-4:]}"
+    assert seen["national_id"] == f"{national_id[:3]}{'*' * 11}{national_id[-4:]}"
+    assert mobile[3:7] not in seen["mobile"] and national_id[3:14] not in seen["national_id"]
+    checked_in = client.post(f"{url}/check-in", json={}, headers=staff).get_json()
+    assert checked_in["status"] == "in_progress" and checked_in["mobile"] == seen["mobile"]
+    others = client.get(f"{API}/applications", headers=bearer(other.user)).get_json()["items"]
+    assert [set(a) & {"mobile", "national_id"} for a in others] == [set()]
+    mine = client.get(f"{API}/applications", headers=me).get_json()["items"]
+    assert "mobile" not in mine[0]
+    # Moderators have no list of a shift's applications in the services: refused here too.
+    moderator = bearer(moderator_of(factory))
+    error_of(client.get(f"{API}/applications?shift_id={shift_id}", headers=moderator), 403)
+
+
+def test_the_document_describes_both_views_of_an_application(client):
+    schemas = client.get(f"{API}/openapi.json").get_json()["components"]["schemas"]
+    assert {"mobile", "national_id"} <= set(schemas["ApplicationWithContact"]["properties"])
+    assert not {"mobile", "national_id"} & set(schemas["Application"]["properties"])

@@ -13,7 +13,7 @@ from marketplace.models import (
     ShiftRequiredSkill,
     Skill,
 )
-from marketplace.services.listing import ShiftFilters, list_open_shifts
+from marketplace.services.listing import ShiftFilters, list_shifts
 from tests.factories import PASSWORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -201,6 +201,6 @@ def test_a_box_across_the_antimeridian_keeps_its_far_side(app, shift_elsewhere):
     shift = shift_elsewhere("日界线班")
     shift.site.lat, shift.site.lon = 0.0, -179.95
     db.session.commit()
-    found = list_open_shifts(filters=ShiftFilters(near=(0.0, 179.95), within_km=20))
+    found = list_shifts(filters=ShiftFilters(near=(0.0, 179.95), within_km=20))
     assert [s.id for s in found.items] == [shift.id]
     assert found.distances_km[shift.id] == pytest.approx(11.1, abs=0.1)
