@@ -10,7 +10,7 @@ from flask_login import login_required
 from ..errors import Conflict, Invalid
 from ..models import AgreementStatus, ApplicationStatus, Payer
 from ..services import attendance as attendance_service
-from ..services import factory_queries, offers, posting
+from ..services import factory_queries, offers, posting, worker_contact
 from .factory_forms import (
     RatingForm,
     ReasonForm,
@@ -72,6 +72,8 @@ def _page_helpers():
         "OFFERABLE": OFFERABLE,
         "local_date": lambda d: format_date(d, "medium") if d else "",
         "number": lambda n: format_decimal(n, "#,##0.00"),
+        # The same rule as the API: numbers reach the factory masked, once a place is held.
+        "contact": lambda application: worker_contact.masked_contact(acting_user(), application),
     }
 
 

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
+from marketplace.identifiers import mask_mobile
 from marketplace.models import (
     AgreementStatus,
     Application,
@@ -229,12 +230,25 @@ def test_candidates_are_ranked_with_breakdown_and_distance(
     assert page.index("张巧手") < page.index("李新手")  # the better match first
 
 
+def test_the_mobile_number_shows_masked_once_the_worker_holds_a_place(
+    client, factory, staff_login, make_shift, make_worker
+):
+    shift = make_shift(factory=factory)
+    holder, applicant = make_worker(name="陈师傅"), make_worker(name="周师傅")
+    _apply(holder, shift, S.ACCEPTED)
+    _apply(applicant, shift)
+    page = _page(client, f"/factory/shifts/{shift.id}")
+    assert page.count("****") == 1 and mask_mobile(holder.user.mobile) in page
+    assert holder.user.mobile.removeprefix("+86") not in page
+
+
 def test_offer_and_reject_applicants(client, factory, staff_login, make_shift, make_worker):
     shift = make_shift(factory=factory)
     chosen, other = make_worker(name="陈师傅"), make_worker(name="周师傅")
     first, second = _apply(chosen, shift), _apply(other, shift)
     page = _page(client, f"/factory/shifts/{shift.id}")
-    assert "陈师傅" in page and "周师傅" in page and "****" in page  # masked mobiles
+    assert "陈师傅" in page and "周师傅" in page
+    assert "****" not in page  # numbers reach the factory only once a place is held
     base = f"/factory/shifts/{shift.id}/applications"
     response = _post(client, f"{base}/{first.id}/offer")
     assert response.status_code == 302
