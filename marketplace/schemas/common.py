@@ -21,6 +21,17 @@ class Int(fields.Integer):
         self.validators.insert(0, _FITS)
 
 
+class UtcDateTime(fields.AwareDateTime):
+    """A date and time with its offset, read as UTC (how the services and the database keep it)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # e.g. 0001-01-01T00:00+08:00 has no UTC time
+            raise ValidationError(str(_l("Not a valid date and time."))) from None
+
+
 class StrictSchema(Schema):
     """Explicit fields only: an unknown field in the input is an error, never ignored."""
 

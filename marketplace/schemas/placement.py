@@ -2,15 +2,15 @@
 
 from marshmallow import fields, validate
 
-from .common import Int, StrictSchema
+from .common import Int, StrictSchema, UtcDateTime
 
 
 class RunStartSchema(StrictSchema):
     association_id = Int(
         load_default=None, metadata={"description": "Defaults to the moderator's association"}
     )
-    window_starts_at = fields.AwareDateTime(required=True)
-    window_ends_at = fields.AwareDateTime(required=True)
+    window_starts_at = UtcDateTime(required=True)
+    window_ends_at = UtcDateTime(required=True)
     objective = fields.String(load_default="fill", validate=validate.OneOf(["fill", "score"]))
 
 

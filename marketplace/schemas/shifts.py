@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, missing, validate, validates_schema
 
 from ..models import Industry, ShiftStatus, WorkerKind
-from .common import Cursor, Int, PageArgsSchema, PageSchema, StrictSchema
+from .common import Cursor, Int, PageArgsSchema, PageSchema, StrictSchema, UtcDateTime
 
 KINDS = [k.value for k in WorkerKind]
 
@@ -139,8 +139,8 @@ class ShiftInputSchema(StrictSchema):
     site_id = Int(required=True)
     title = fields.String(required=True)
     description = fields.String(load_default="")
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
     headcount = Int(required=True)
     hourly_pay_cny = fields.Decimal(
         required=True, as_string=True, allow_nan=False, metadata=MONEY_INPUT

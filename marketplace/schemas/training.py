@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from .common import Int, StrictSchema
+from .common import Int, StrictSchema, UtcDateTime
 
 
 class TrainingListArgsSchema(StrictSchema):
@@ -23,8 +23,8 @@ class TrainingInputSchema(StrictSchema):
     )
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
     location = fields.String(load_default="", validate=validate.Length(max=255))
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
     capacity = Int(required=True, validate=validate.Range(min=1, max=10_000))
     skill_id = Int(load_default=None)
     level_granted = Int(load_default=None, validate=validate.Range(min=1, max=5))

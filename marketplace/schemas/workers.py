@@ -4,31 +4,18 @@ Personal numbers appear masked only, as on the web's account page; the certifica
 and home coordinates are the worker's own, shown as on their profile pages.
 """
 
-from datetime import UTC
-
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
 from ..i18n import LocalName
 from ..identifiers import mask_mobile, mask_national_id
 from ..models import AgreementStatus, Payer, WorkerKind
 from ..services.worker_self import home_source
 from ..services.workers import CERTIFICATE_NUMBER_MAX, HOME_SOURCES, MAX_TRAVEL_KM
-from .common import Int, StrictSchema
+from .common import Int, StrictSchema, UtcDateTime
 from .shifts import PublicShiftSchema
 
 KINDS = [k.value for k in WorkerKind]
-
-
-class UtcDateTime(fields.AwareDateTime):
-    """A date and time with its offset, read as UTC (how the services and the database keep it)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:  # e.g. 0001-01-01T00:00+08:00 has no UTC time
-            raise ValidationError(str(_l("Not a valid date and time."))) from None
 
 
 def _text(get, description: str | None = None) -> fields.Function:

@@ -113,3 +113,19 @@ def test_the_field_messages_our_schemas_meet_are_known():
     ):
         assert text in EXACT, text
     assert fields.Enum.default_error_messages["unknown"] in TEMPLATES
+
+
+@pytest.mark.parametrize(
+    "url,body",
+    [
+        ("/api/v1/shifts", {"starts_at": "0001-01-01T00:00:00+08:00"}),
+        ("/api/v1/placement-runs", {"window_starts_at": "0001-01-01T00:00:00+08:00"}),
+        ("/api/v1/training-sessions", {"starts_at": "0001-01-01T00:00:00+08:00"}),
+    ],
+)
+def test_a_time_with_no_utc_equivalent_is_a_field_error(client, bearer, make_user, url, body):
+    headers = bearer(make_user(Role.ADMIN))
+    field = next(iter(body))
+    response = client.post(url, json=body, headers=headers)
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
