@@ -7,14 +7,16 @@ it. Which moderator may decide is the services' business (policy.py).
 
 from ..schemas.moderation import (
     CertificateVerifySchema,
+    ContactReasonSchema,
     DecisionReasonSchema,
     FactorySchema,
     ReviewedShiftSchema,
     SkillVerifySchema,
     WorkerCertificateSchema,
+    WorkerContactSchema,
     WorkerSkillSchema,
 )
-from ..services import moderation
+from ..services import association_queries, moderation
 from .base import Blueprint
 from .security import auth_required, current_actor
 
@@ -120,3 +122,17 @@ def _verify_certificate(actor, worker_certificate_id, data):
     return moderation.verify_worker_certificate(
         actor, worker_certificate_id, association_id=data["association_id"]
     )
+
+
+@blp.post("/workers/<int:worker_id>/contact")
+@auth_required(blp)
+@blp.arguments(ContactReasonSchema)
+@blp.response(200, WorkerContactSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def worker_contact(data, worker_id):
+    """A tied worker's mobile and ID number in full, for a moderator who gives a reason.
+
+    Everywhere else these numbers are masked; each request here is an audit event with the
+    reason (not the numbers).
+    """
+    return association_queries.worker_contact(current_actor(), worker_id, data["reason"])

@@ -205,3 +205,21 @@ class ResolutionSchema(StrictSchema):
         validate=validate.Length(min=1, max=2000),
         metadata={"description": "What was done, or why nothing is needed; the reporter reads it"},
     )
+
+
+class ContactReasonSchema(StrictSchema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "Why the numbers are needed; kept in the audit trail"},
+    )
+
+
+class WorkerContactSchema(StrictSchema):
+    """A worker's numbers in full: only through this audited request, only to moderators."""
+
+    worker_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    mobile = fields.String(dump_only=True, allow_none=True)
+    email = fields.String(dump_only=True, allow_none=True)
+    national_id = fields.String(dump_only=True, allow_none=True)

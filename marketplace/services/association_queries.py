@@ -1,4 +1,7 @@
-"""What an association's moderators read: member factories, tied workers, training sessions."""
+"""What an association's moderators read: member factories, tied workers, training sessions,
+and (on purpose, with a reason, audited) a worker's personal numbers."""
+
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -8,10 +11,21 @@ from .. import policy
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Factory, TrainingEnrolment, TrainingSession, User, WorkerProfile
-from . import authz
+from . import audit, authz
+from .common import text_field
 from .reports import moderated_association, tied_worker_ids
 
 PAGE_LIMIT = 200
+CONTACT_REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class WorkerContact:
+    worker_id: int
+    name: str
+    mobile: str | None
+    email: str | None
+    national_id: str | None
 
 
 def member_factories(actor: User, association_id: int) -> list[Factory]:
@@ -78,3 +92,20 @@ def training_session(actor: User, session_id: int) -> TrainingSession:
     allowed = policy.can_manage_training(actor, session)
     authz.require(allowed, actor, "training.view", session)
     return session
+
+
+def worker_contact(actor: User, worker_id: int, reason: str) -> WorkerContact:
+    """A tied worker's numbers in full, for a moderator who says why; every look is audited.
+
+    Everywhere else the numbers are masked: this is the one way to read them, and the
+    audit trail keeps who read whose numbers, when and why (never the numbers themselves).
+    """
+    worker = db.session.get(WorkerProfile, worker_id)
+    if worker is None:
+        raise NotFound(_l("No such worker."))
+    authz.require(policy.can_moderate_worker(actor, worker), actor, "worker.contact", worker)
+    why = text_field(reason, "reason", required=True, max_length=CONTACT_REASON_MAX)
+    audit.record("worker.contact_viewed", actor=actor, obj=worker, reason=why)
+    db.session.commit()
+    user = worker.user
+    return WorkerContact(worker.id, user.name, user.mobile, user.email, worker.national_id)

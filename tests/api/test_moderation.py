@@ -22,7 +22,7 @@ from marketplace.models import (
 )
 from tests.api.conftest import error_of
 from tests.factories import valid_national_id
-from tests.helpers import owner
+from tests.helpers import events, owner
 
 API = "/api/v1"
 MOD = f"{API}/moderation"
@@ -237,3 +237,34 @@ def test_the_audit_trail_pages_back_from_the_newest_event(client, bearer, scene)
     assert [e["action"] for e in older.get_json()["items"]] == ["factory.verified"]
     assert older.get_json()["next_before_id"] is None
     assert "limit" in error_of(client.get(f"{url}?limit=501", headers=headers), 422)["fields"]
+
+
+def test_a_moderator_reads_a_tied_worker_s_numbers_with_a_reason_and_it_is_audited(
+    client, bearer, scene
+):
+    url = f"{MOD}/workers/{scene.worker.id}/contact"
+    body = {"reason": "核实身份：工伤报备"}
+    response = client.post(url, json=body, headers=bearer(scene.moderator))
+    assert response.status_code == 200, response.get_json()
+    contact = response.get_json()
+    assert (contact["mobile"], contact["national_id"]) == ("+8613912345678", valid_national_id(7))
+    [event] = events("worker.contact_viewed")
+    assert event.actor_id == scene.moderator.id and event.details["reason"] == body["reason"]
+    assert "13912345678" not in str(event.details)  # the trail keeps why, not the numbers
+
+
+def test_the_numbers_are_refused_without_a_reason_or_to_anyone_else(
+    client, bearer, scene, make_user, csrf_header
+):
+    url = f"{MOD}/workers/{scene.worker.id}/contact"
+    no_reason = error_of(client.post(url, json={}, headers=bearer(scene.moderator)), 422)
+    assert "reason" in no_reason["fields"]
+    blank = client.post(url, json={"reason": "   "}, headers=bearer(scene.moderator))
+    assert "reason" in error_of(blank, 422)["fields"]
+    reason = {"reason": "核实"}
+    for intruder in (scene.stranger, owner(scene.verified), make_user(Role.WORKER)):
+        error_of(client.post(url, json=reason, headers=bearer(intruder)), 403)
+    error_of(client.post(url, json=reason, headers=csrf_header()), 401)
+    missing = f"{MOD}/workers/999999/contact"
+    error_of(client.post(missing, json=reason, headers=bearer(scene.moderator)), 404)
+    assert events("worker.contact_viewed") == []
