@@ -25,7 +25,7 @@ from ..services import (
     worker_contact,
     worker_queries,
 )
-from .base import Blueprint
+from .base import Blueprint, post_action
 from .security import auth_required, current_actor
 
 blp = Blueprint(
@@ -88,24 +88,15 @@ def _action(path: str, summary: str, schema=None, status_schema=ApplicationSchem
     """
 
     def register(call):
-        def view(*args, application_id):
-            data = args[0] if args else {}
-            actor = current_actor()
+        def shown(actor, application_id, data):
             result = call(actor, application_id, data)
             if status_schema is RatingSchema:
                 return result
             return _shown(result, actor if status_schema is STAFF_VIEW else None)
 
-        view.__name__ = f"application_{path.replace('-', '_')}"
-        view.__doc__ = summary
-        decorated = view
-        decorated = blp.alt_response(409, response="CONFLICT")(decorated)
-        decorated = blp.alt_response(404, response="NOT_FOUND")(decorated)
-        decorated = blp.response(200, status_schema)(decorated)
-        if schema is not None:
-            decorated = blp.arguments(schema)(decorated)
-        decorated = auth_required(blp)(decorated)
-        blp.post(f"/<int:application_id>/{path}")(decorated)
+        name = f"application_{path.replace('-', '_')}"
+        rule = f"/<int:application_id>/{path}"
+        post_action(blp, rule, name, summary, shown, response=status_schema, body=schema)
         return call
 
     return register

@@ -3,7 +3,7 @@
 from ..schemas.moderation import (
     AuditArgsSchema,
     AuditPageSchema,
-    FactoryListSchema,
+    MemberFactoryListSchema,
     QueueArgsSchema,
     QueueSchema,
     ReportListArgsSchema,
@@ -35,7 +35,7 @@ def review_queue(args, association_id):
 
 @blp.get("/<int:association_id>/members")
 @auth_required(blp)
-@blp.response(200, FactoryListSchema)
+@blp.response(200, MemberFactoryListSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def member_factories(association_id):
     """The association's member factories, by name, with their status."""

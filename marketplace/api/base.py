@@ -7,6 +7,8 @@ schema, and our schemas reject unknown fields, so `?distrct=3` is a 422, not a s
 import flask_smorest
 from webargs.flaskparser import FlaskParser
 
+from .security import auth_required, current_actor
+
 
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION)
@@ -14,3 +16,25 @@ class StrictParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+
+def post_action(blp: Blueprint, rule: str, name: str, summary: str, call, *, response, body=None):
+    """Register POST `rule` (one id in the URL): the view hands (actor, id, body) to `call`.
+
+    The API's verbs (offer, approve, verify, ...) are all this shape: a login, an optional
+    body, one service call, the object back; 404 and 409 documented as the services raise them.
+    """
+
+    def view(*args, **path_ids):
+        data = args[0] if args else {}
+        (object_id,) = path_ids.values()
+        return call(current_actor(), object_id, data)
+
+    view.__name__ = name
+    view.__doc__ = summary
+    decorated = blp.alt_response(409, response="CONFLICT")(view)
+    decorated = blp.alt_response(404, response="NOT_FOUND")(decorated)
+    decorated = blp.response(200, response)(decorated)
+    if body is not None:
+        decorated = blp.arguments(body)(decorated)
+    blp.post(rule)(auth_required(blp)(decorated))

@@ -9,7 +9,7 @@ from ..schemas.moderation import (
     CertificateVerifySchema,
     ContactReasonSchema,
     DecisionReasonSchema,
-    FactorySchema,
+    MemberFactorySchema,
     ReviewedShiftSchema,
     SkillVerifySchema,
     WorkerCertificateSchema,
@@ -17,7 +17,7 @@ from ..schemas.moderation import (
     WorkerSkillSchema,
 )
 from ..services import association_queries, moderation
-from .base import Blueprint
+from .base import Blueprint, post_action
 from .security import auth_required, current_actor
 
 blp = Blueprint(
@@ -32,26 +32,16 @@ def _decision(path: str, summary: str, response_schema, body=None):
     """Register POST /moderation/<path> calling the given service with the object's id."""
 
     def register(call):
-        def view(*args, **path_ids):
-            data = args[0] if args else {}
-            (object_id,) = path_ids.values()
-            return call(current_actor(), object_id, data)
-
-        view.__name__ = path.split("/")[0].replace("-", "_") + "_" + path.rsplit("/", 1)[-1]
-        view.__doc__ = summary
-        decorated = blp.alt_response(409, response="CONFLICT")(view)
-        decorated = blp.alt_response(404, response="NOT_FOUND")(decorated)
-        decorated = blp.response(200, response_schema)(decorated)
-        if body is not None:
-            decorated = blp.arguments(body)(decorated)
-        decorated = auth_required(blp)(decorated)
-        blp.post(f"/{path}")(decorated)
+        name = path.split("/")[0].replace("-", "_") + "_" + path.rsplit("/", 1)[-1]
+        post_action(blp, f"/{path}", name, summary, call, response=response_schema, body=body)
         return call
 
     return register
 
 
-@_decision("factories/<int:factory_id>/verify", "Verify a pending member factory.", FactorySchema)
+@_decision(
+    "factories/<int:factory_id>/verify", "Verify a pending member factory.", MemberFactorySchema
+)
 def _verify_factory(actor, factory_id, data):
     return moderation.verify_factory(actor, factory_id)
 
@@ -59,7 +49,7 @@ def _verify_factory(actor, factory_id, data):
 @_decision(
     "factories/<int:factory_id>/reject",
     "Refuse a pending factory with a reason; its shifts under review are cancelled.",
-    FactorySchema,
+    MemberFactorySchema,
     DecisionReasonSchema,
 )
 def _reject_factory(actor, factory_id, data):
@@ -69,14 +59,16 @@ def _reject_factory(actor, factory_id, data):
 @_decision(
     "factories/<int:factory_id>/suspend",
     "Suspend a verified factory with a reason; its open and pending shifts close.",
-    FactorySchema,
+    MemberFactorySchema,
     DecisionReasonSchema,
 )
 def _suspend_factory(actor, factory_id, data):
     return moderation.suspend_factory(actor, factory_id, data["reason"])
 
 
-@_decision("factories/<int:factory_id>/reinstate", "Lift a factory's suspension.", FactorySchema)
+@_decision(
+    "factories/<int:factory_id>/reinstate", "Lift a factory's suspension.", MemberFactorySchema
+)
 def _reinstate_factory(actor, factory_id, data):
     return moderation.reinstate_factory(actor, factory_id)
 

@@ -5,7 +5,6 @@ certificates are addressed by their catalogue ids (GET /skills, GET /certificate
 """
 
 from ..schemas.workers import (
-    AgreementListSchema,
     CertificateHeldSchema,
     CertificateInputSchema,
     ProfilePatchSchema,
@@ -16,6 +15,7 @@ from ..schemas.workers import (
     SkillLevelSchema,
     WindowInputSchema,
     WindowSchema,
+    WorkerAgreementListSchema,
 )
 from ..services import worker_queries, worker_self
 from .base import Blueprint
@@ -145,7 +145,7 @@ def recommendations(args):
 
 @blp.get("/me/agreements")
 @auth_required(blp)
-@blp.response(200, AgreementListSchema)
+@blp.response(200, WorkerAgreementListSchema)
 def agreements():
     """The lending agreements about the caller, newest first."""
     return {"items": worker_queries.my_agreements(current_actor())}

@@ -31,7 +31,7 @@ class CertificateVerifySchema(StrictSchema):
     )
 
 
-class FactorySchema(StrictSchema):
+class MemberFactorySchema(StrictSchema):
     """A member factory; its credit code identifies a company, not a person."""
 
     id = fields.Integer(dump_only=True)
@@ -45,8 +45,8 @@ class FactorySchema(StrictSchema):
     created_at = fields.AwareDateTime(dump_only=True)
 
 
-class FactoryListSchema(StrictSchema):
-    items = fields.List(fields.Nested(FactorySchema), dump_only=True)
+class MemberFactoryListSchema(StrictSchema):
+    items = fields.List(fields.Nested(MemberFactorySchema), dump_only=True)
 
 
 class ReviewedShiftSchema(StrictSchema):
@@ -127,7 +127,7 @@ class QueueTotalsSchema(StrictSchema):
 class QueueSchema(StrictSchema):
     """What waits for the association: the oldest items of each section, and how many in all."""
 
-    factories = fields.List(fields.Nested(FactorySchema), dump_only=True)
+    factories = fields.List(fields.Nested(MemberFactorySchema), dump_only=True)
     shifts = fields.List(fields.Nested(ReviewedShiftSchema), dump_only=True)
     worker_skills = fields.List(fields.Nested(WorkerSkillSchema), dump_only=True)
     worker_certificates = fields.List(fields.Nested(WorkerCertificateSchema), dump_only=True)

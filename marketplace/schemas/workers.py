@@ -182,7 +182,7 @@ class RecommendationListSchema(StrictSchema):
     items = fields.List(fields.Nested(RecommendationSchema), dump_only=True)
 
 
-class AgreementSchema(StrictSchema):
+class WorkerAgreementSchema(StrictSchema):
     """A lending agreement as the worker's page shows it (no settlement between factories)."""
 
     id = fields.Integer(dump_only=True)
@@ -200,5 +200,5 @@ class AgreementSchema(StrictSchema):
     decided_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
-class AgreementListSchema(StrictSchema):
-    items = fields.List(fields.Nested(AgreementSchema), dump_only=True)
+class WorkerAgreementListSchema(StrictSchema):
+    items = fields.List(fields.Nested(WorkerAgreementSchema), dump_only=True)
