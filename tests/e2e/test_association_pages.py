@@ -53,9 +53,7 @@ def test_a_moderator_runs_a_placement_and_sends_its_offers(new_page):
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_the_dashboard_draws_its_charts_with_labels_in_the_reader_s_language(
-    new_page, language
-):
+def test_the_dashboard_draws_its_charts_with_labels_in_the_reader_s_language(new_page, language):
     page = new_page(locale=BROWSER_LOCALES[language])
     log_in(page, DEMO_MODERATOR)
     page.goto("/association/dashboard")
