@@ -140,8 +140,9 @@ def _close(job: RosterImport, attempt: int, status, plan: Plan, report: list, er
         **counts,
     )
     values = {"report": report, "error": error, **counts}
-    if done:
-        values["content"] = None  # the personal numbers in the file are not kept twice
+    if status != ImportStatus.FAILED:
+        # Only a failed import is run again; otherwise the file's personal numbers go.
+        values["content"] = None
     if not _finish(job.id, attempt, status, **values):
         raise LostLease
     db.session.commit()
