@@ -42,18 +42,13 @@ class Existing:
     """A worker already in the database, as far as the import needs to know them."""
 
     user_id: int
-    role: Role
+    role: Role | None  # None only while it is being loaded
     worker_id: int | None
     national_id: str | None = None
     profile: dict = field(default_factory=dict)
     lender_association_id: int | None = None
     skills: dict[int, tuple[int, int]] = field(default_factory=dict)  # skill -> (row id, level)
     locked: bool = False  # a live lending agreement ties the worker to their lender
-
-
-def _chunks(values: list):
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 def load_lookups(association_id: int, factory: Factory | None, languages) -> Lookups:
@@ -98,60 +93,71 @@ def _districts() -> dict[str, Place]:
 
 
 _PROFILE_COLUMNS = ("kind", "home_district_id", "home_lat", "home_lon", "lender_factory_id")
+_PROFILE_QUERY = select(
+    WorkerProfile.id,
+    WorkerProfile.user_id,
+    WorkerProfile.national_id,
+    *(getattr(WorkerProfile, name) for name in _PROFILE_COLUMNS),
+)
 
 
-def _worker_query():
-    return (
-        select(
-            User.id,
-            User.role,
-            User.mobile,
-            WorkerProfile.id.label("worker_id"),
-            WorkerProfile.national_id,
-            *(getattr(WorkerProfile, name) for name in _PROFILE_COLUMNS),
-            Factory.association_id,
-        )
-        .outerjoin(WorkerProfile, WorkerProfile.user_id == User.id)
-        .outerjoin(Factory, Factory.id == WorkerProfile.lender_factory_id)
-    )
+def _in_chunks(query, column, values):
+    """Rows of query for every value of column, a chunk of values per statement.
 
-
-def _existing(row) -> Existing:
-    found = Existing(row.id, row.role, row.worker_id, row.national_id)
-    if row.worker_id is not None:
-        found.lender_association_id = row.association_id
-        found.profile = {name: getattr(row, name) for name in _PROFILE_COLUMNS}
-    return found
+    One table and one unique index per statement: PostgreSQL plans these well even before
+    it has statistics for rows an import has just written (a join of two did not).
+    """
+    values = sorted(values)
+    for start in range(0, len(values), CHUNK):
+        yield from db.session.execute(query.where(column.in_(values[start : start + CHUNK])))
 
 
 def load_existing(rows: list[Row], today: date) -> tuple[dict, dict]:
     """Existing accounts by mobile and workers by ID number, for the rows' numbers."""
-    mobiles = sorted({r.mobile for r in rows if r.mobile})
-    national_ids = sorted({r.national_id for r in rows if r.national_id})
-    by_mobile, by_id, workers = {}, {}, {}
-    for chunk in _chunks(mobiles):
-        for found in db.session.execute(_worker_query().where(User.mobile.in_(chunk))):
-            by_mobile[found.mobile] = workers.setdefault(found.id, _existing(found))
-    for chunk in _chunks(national_ids):
-        query = _worker_query().where(WorkerProfile.national_id.in_(chunk))
-        for found in db.session.execute(query):
-            by_id[found.national_id] = workers.setdefault(found.id, _existing(found))
-    _load_skills_and_locks([w for w in workers.values() if w.worker_id], today)
+    accounts: dict[int, Existing] = {}
+    by_mobile, by_id = {}, {}
+    account_query = select(User.id, User.role, User.mobile)
+    mobiles = {r.mobile for r in rows if r.mobile}
+    for user_id, role, mobile in _in_chunks(account_query, User.mobile, mobiles):
+        by_mobile[mobile] = accounts.setdefault(user_id, Existing(user_id, role, None))
+    national_ids = {r.national_id for r in rows if r.national_id}
+    for found in _in_chunks(_PROFILE_QUERY, WorkerProfile.national_id, national_ids):
+        by_id[found.national_id] = _with_profile(accounts, found)
+    missing = [u for u, a in accounts.items() if a.worker_id is None]
+    for found in _in_chunks(_PROFILE_QUERY, WorkerProfile.user_id, missing):
+        _with_profile(accounts, found)
+    unknown_roles = [u for u, a in accounts.items() if a.role is None]
+    for user_id, role in _in_chunks(select(User.id, User.role), User.id, unknown_roles):
+        accounts[user_id].role = role
+    _lender_associations(accounts.values())
+    _load_skills_and_locks([a for a in accounts.values() if a.worker_id], today)
     return by_mobile, by_id
+
+
+def _with_profile(accounts: dict[int, Existing], found) -> Existing:
+    account = accounts.setdefault(found.user_id, Existing(found.user_id, None, None))
+    account.worker_id, account.national_id = found.id, found.national_id
+    account.profile = {name: getattr(found, name) for name in _PROFILE_COLUMNS}
+    return account
+
+
+def _lender_associations(accounts) -> None:
+    lenders = {a.profile["lender_factory_id"] for a in accounts if a.profile}
+    lenders.discard(None)
+    query = select(Factory.id, Factory.association_id)
+    association_of = dict(_in_chunks(query, Factory.id, lenders))
+    for account in accounts:
+        if account.profile:
+            account.lender_association_id = association_of.get(account.profile["lender_factory_id"])
 
 
 def _load_skills_and_locks(workers: list[Existing], today: date) -> None:
     by_worker = {w.worker_id: w for w in workers}
-    for chunk in _chunks(sorted(by_worker)):
-        query = select(
-            WorkerSkill.worker_id, WorkerSkill.skill_id, WorkerSkill.id, WorkerSkill.level
-        ).where(WorkerSkill.worker_id.in_(chunk))
-        for worker_id, skill_id, row_id, level in db.session.execute(query):
-            by_worker[worker_id].skills[skill_id] = (row_id, level)
-        locked = select(LendingAgreement.worker_id).where(
-            LendingAgreement.worker_id.in_(chunk),
-            LendingAgreement.status.in_(_LIVE_AGREEMENTS),
-            LendingAgreement.ends_on >= today,
-        )
-        for worker_id in db.session.scalars(locked):
-            by_worker[worker_id].locked = True
+    skills = select(WorkerSkill.worker_id, WorkerSkill.skill_id, WorkerSkill.id, WorkerSkill.level)
+    for worker_id, skill_id, row_id, level in _in_chunks(skills, WorkerSkill.worker_id, by_worker):
+        by_worker[worker_id].skills[skill_id] = (row_id, level)
+    locked = select(LendingAgreement.worker_id).where(
+        LendingAgreement.status.in_(_LIVE_AGREEMENTS), LendingAgreement.ends_on >= today
+    )
+    for (worker_id,) in _in_chunks(locked, LendingAgreement.worker_id, by_worker):
+        by_worker[worker_id].locked = True
