@@ -56,7 +56,7 @@ def sample_rows(count: int, *, skills, districts, lender_uscc: str = "", seed: i
         chosen = rng.sample(skills, k=min(2, len(skills)))
         yield {
             "name": f"测试{n:05d}",
-            "mobile": f"139{n:08d}",
+            "mobile": f"135{n:08d}",  # the demo data uses 136 to 139
             "national_id": body + ric.calc_check_digit(body + "0"),
             "kind": kind,
             "skills": "; ".join(f"{s}:{rng.randint(1, 5)}" for s in chosen),
