@@ -69,9 +69,11 @@ FUZZ_EXAMPLES ?= 60
 fuzz: install-dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
 
-# Benchmarks: ratios against baselines timed in the same run; prints a table, writes bench/results.json.
+# Benchmarks: ratios against baselines timed in the same run; prints a table, writes bench/results.json;
+# then a 20,000-row roster imported twice on a temporary SQLite file (bench/roster_results.json).
 bench: install-dev
 	$(BIN)/python tests/perf/bench_matching.py
+	$(BIN)/python tests/perf/bench_roster.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -89,6 +89,11 @@ class Config:
     PLACEMENT_TIME_LIMIT_SECONDS = _env_int("PLACEMENT_TIME_LIMIT_SECONDS", 300)
     PLACEMENT_MAX_WINDOW_DAYS = _env_int("PLACEMENT_MAX_WINDOW_DAYS", 31)
 
+    # Roster imports: the largest file, the most rows, and how long an invitation link lasts.
+    ROSTER_MAX_BYTES = _env_int("ROSTER_MAX_BYTES", 10 * 1024 * 1024)
+    ROSTER_MAX_ROWS = _env_int("ROSTER_MAX_ROWS", 50_000)
+    ROSTER_INVITATION_DAYS = _env_int("ROSTER_INVITATION_DAYS", 14)
+
     # E-mail for notifications: sent through SMTP when MAIL_SERVER is set, else logged.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 25)

@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.factory import bp as factory_bp
     from .web.moderation import bp as moderation_bp
     from .web.public import bp as public_bp
+    from .web.roster import bp as roster_bp
     from .web.training_admin import bp as training_admin_bp
     from .web.worker import bp as worker_bp
 
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_admin_bp)
     app.register_blueprint(worker_bp)
     app.register_blueprint(factory_bp)
+    app.register_blueprint(roster_bp)
     register_api(app)
 
 

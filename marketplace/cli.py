@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from .cli_jobs import offers_cli
 from .cli_notifications import notifications_cli
 from .cli_placement import placement_cli
+from .cli_roster import roster_cli
 from .errors import DomainError
 from .extensions import db
 from .models import Association, Role
@@ -77,3 +78,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(offers_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(placement_cli)
+    app.cli.add_command(roster_cli)

@@ -16,6 +16,7 @@ from .models import (
     MemberStatus,
     Report,
     Role,
+    RosterImport,
     Shift,
     TrainingEnrolment,
     TrainingSession,
@@ -217,3 +218,22 @@ def can_read_audit(user: User | None, association_id: int | None) -> bool:
     if association_id is None:
         return is_admin(user)
     return moderates(user, association_id)
+
+
+def can_import_factory_roster(user: User | None, factory: Factory) -> bool:
+    """A factory's owners import rosters of its own idle staff."""
+    return can_act_for_factory(user, factory) and can_admit_member(user, factory)
+
+
+def can_import_roster(user: User | None, association_id: int | None) -> bool:
+    """Moderators import rosters for their own association; admins for any."""
+    return moderates(user, association_id)
+
+
+def can_view_roster_import(user: User | None, roster_import: RosterImport) -> bool:
+    """The importing factory's owners, and the moderators of the association it is for."""
+    if roster_import.factory_id is not None and can_import_factory_roster(
+        user, roster_import.factory
+    ):
+        return True
+    return moderates(user, roster_import.association_id)

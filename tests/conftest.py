@@ -18,7 +18,7 @@ from config import TestConfig
 from marketplace import create_app
 from marketplace.extensions import db
 
-pytest_plugins = ["tests.factories", "tests.stats_scene"]
+pytest_plugins = ["tests.factories", "tests.stats_scene", "tests.roster_helpers"]
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -33,6 +33,7 @@ from .placement import (
     RunObjective,
     RunStatus,
 )
+from .roster import ImportStatus, Invitation, RosterImport
 from .shifts import (
     PickupPoint,
     Shift,
@@ -74,7 +75,9 @@ __all__ = [
     "EnrolmentStatus",
     "Factory",
     "FactoryMember",
+    "ImportStatus",
     "Industry",
+    "Invitation",
     "LendingAgreement",
     "MatchingState",
     "MemberRole",
@@ -92,6 +95,7 @@ __all__ = [
     "ReportStatus",
     "ReportTarget",
     "Role",
+    "RosterImport",
     "RunObjective",
     "RunStatus",
     "Shift",
