@@ -10,12 +10,12 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
 
 from .. import jobs
 from ..extensions import db
 from ..matching.placement import Placement, solve
 from ..models import PlacementProposal, PlacementRun, RunStatus, utcnow
+from . import leases
 from .matching_index import get_index
 from .placement_problem import Problem, build_problem, window_shifts
 
@@ -46,34 +46,13 @@ def execute_run(run_id: int) -> None:
 
 
 def _claim(run_id: int) -> int | None:
-    """Take the run with a conditional UPDATE; the attempt number, or None if not ours."""
-    now = utcnow()
-    result = db.session.execute(
-        update(PlacementRun)
-        .where(
-            PlacementRun.id == run_id,
-            or_(
-                PlacementRun.status == RunStatus.QUEUED,
-                and_(
-                    PlacementRun.status == RunStatus.RUNNING,
-                    PlacementRun.lease_expires_at < now,
-                ),
-            ),
-        )
-        .values(
-            status=RunStatus.RUNNING,
-            started_at=now,
-            lease_expires_at=now + lease_length(),
-            attempts=PlacementRun.attempts + 1,
-            error="",
-        ),
-        execution_options={"synchronize_session": False},
+    return leases.claim(
+        PlacementRun,
+        run_id,
+        queued=RunStatus.QUEUED,
+        running=RunStatus.RUNNING,
+        lease=lease_length(),
     )
-    if result.rowcount != 1:
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return db.session.get(PlacementRun, run_id).attempts
 
 
 def _solve(run: PlacementRun) -> tuple[Problem, Placement]:
@@ -137,18 +116,4 @@ def _fail(run_id: int, attempt: int, error: Exception) -> None:
 
 def _finish(run_id: int, attempt: int, status: RunStatus, **values) -> bool:
     """Move the run from RUNNING (this attempt) to status; False if it is no longer ours."""
-    result = db.session.execute(
-        update(PlacementRun)
-        .where(
-            PlacementRun.id == run_id,
-            PlacementRun.status == RunStatus.RUNNING,
-            PlacementRun.attempts == attempt,
-        )
-        .values(status=status, finished_at=utcnow(), lease_expires_at=None, **values),
-        execution_options={"synchronize_session": False},
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        log.warning("placement run %s: attempt %s lost its lease", run_id, attempt)
-        return False
-    return True
+    return leases.finish(PlacementRun, run_id, attempt, status, running=RunStatus.RUNNING, **values)

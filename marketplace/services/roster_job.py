@@ -11,14 +11,14 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, text, update
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .. import jobs
 from ..extensions import db
 from ..identifiers import mask_mobile, mask_national_id
 from ..models import ImportStatus, RosterImport, utcnow
-from . import audit, matching_index
+from . import audit, leases, matching_index
 from .eligibility import local_date
 from .roster_file import FileRefused, column_map, read_table
 from .roster_match import load_existing, load_lookups
@@ -56,34 +56,14 @@ def execute_import(import_id: int) -> None:
 
 
 def _claim(import_id: int) -> int | None:
-    now = utcnow()
-    result = db.session.execute(
-        update(RosterImport)
-        .where(
-            RosterImport.id == import_id,
-            or_(
-                RosterImport.status == ImportStatus.QUEUED,
-                and_(
-                    RosterImport.status == ImportStatus.RUNNING,
-                    RosterImport.lease_expires_at < now,
-                ),
-            ),
-        )
-        .values(
-            status=ImportStatus.RUNNING,
-            started_at=now,
-            lease_expires_at=now + LEASE,
-            attempts=RosterImport.attempts + 1,
-            error="",
-            rows_done=0,
-        ),
-        execution_options={"synchronize_session": False},
+    return leases.claim(
+        RosterImport,
+        import_id,
+        queued=ImportStatus.QUEUED,
+        running=ImportStatus.RUNNING,
+        lease=LEASE,
+        rows_done=0,
     )
-    if result.rowcount != 1:
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return db.session.get(RosterImport, import_id).attempts
 
 
 def _run(import_id: int, attempt: int) -> None:
@@ -168,29 +148,17 @@ def _close(job: RosterImport, attempt: int, status, plan: Plan, report: list, er
 
 
 def _finish(import_id: int, attempt: int, status: ImportStatus, **values) -> bool:
-    values.update(status=status, finished_at=utcnow(), lease_expires_at=None)
-    return _finish_values(import_id, attempt, **values)
+    return leases.finish(
+        RosterImport, import_id, attempt, status, running=ImportStatus.RUNNING, **values
+    )
 
 
 def _finish_values(import_id: int, attempt: int, **values) -> bool:
-    """Update the import only while this attempt still holds it."""
-    if values.get("status") is None:
-        values["lease_expires_at"] = utcnow() + LEASE
-    result = db.session.execute(
-        update(RosterImport)
-        .where(
-            RosterImport.id == import_id,
-            RosterImport.status == ImportStatus.RUNNING,
-            RosterImport.attempts == attempt,
-        )
-        .values(**values),
-        execution_options={"synchronize_session": False},
+    """Update the running import, renewing its lease, only while this attempt holds it."""
+    values["lease_expires_at"] = utcnow() + LEASE
+    return leases.update_held(
+        RosterImport, import_id, attempt, running=ImportStatus.RUNNING, **values
     )
-    if result.rowcount != 1:
-        db.session.rollback()
-        log.warning("roster import %s: attempt %s lost its lease", import_id, attempt)
-        return False
-    return True
 
 
 def report_of(plan: Plan, *, refused_only: bool = False) -> list[dict]:

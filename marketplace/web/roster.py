@@ -23,7 +23,7 @@ from ..models import ImportStatus
 from ..services import factory_queries, invitations, roster
 from ..services.roster_reasons import row_reason
 from ..services.roster_template import template_workbook
-from .csv_export import csv_response
+from .downloads import csv_response
 from .helpers import acting_user, apply_field_errors, association_in_view
 from .roster_forms import ButtonForm, InvitationForm, RosterUploadForm
 
