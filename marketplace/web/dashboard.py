@@ -1,6 +1,6 @@
 """The return-to-work dashboard: an association's figures (moderators) or the city's (admins)."""
 
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 from flask import Blueprint, render_template, request
 from flask_babel import format_date, format_percent
@@ -76,13 +76,18 @@ def _load(form: DashboardForm):
         return None
 
 
+def _refused(form: DashboardForm):
+    """The page with the window's errors beside its fields, and no figures."""
+    return render_template("association/dashboard.html", form=form, stats=None), 422
+
+
 @bp.route("/dashboard")
 @login_required
 def dashboard():
     form = DashboardForm(request.args)
     found = _load(form)
     if found is None:
-        return render_template("association/dashboard.html", form=form, stats=None), 422
+        return _refused(form)
     return render_template(
         "association/dashboard.html",
         form=form,
@@ -117,8 +122,6 @@ def _charts(found: stats.Statistics) -> dict:
             industries, [str(_l("Places posted")), str(_l("Places filled"))]
         ),
         "kind_bars": charts.bars(kinds, [str(_l("Workers placed"))]),
-        "figure_labels": FIGURE_LABELS,
-        "kind_labels": KIND_SHORT_LABELS,
     }
 
 
@@ -128,7 +131,7 @@ def dashboard_csv():
     form = DashboardForm(request.args)
     found = _load(form)
     if found is None:
-        return render_template("association/dashboard.html", form=form, stats=None), 422
+        return _refused(form)
     header = [_l("Group"), _l("Value"), *FIGURE_LABELS.values()]
     return csv_response(
         f"statistics-{found.first_day}-{found.last_day}.csv", header, _csv_rows(found)
@@ -136,8 +139,7 @@ def dashboard_csv():
 
 
 def _figure_cells(figures: Figures) -> list:
-    values = asdict(figures)
-    return [values[field.name] for field in fields(Figures)]
+    return [getattr(figures, field.name) for field in fields(Figures)]
 
 
 def _csv_rows(found: stats.Statistics):

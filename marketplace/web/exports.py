@@ -14,7 +14,7 @@ from ..services.listing import LOCAL_TIMEZONE
 from .dashboard import DashboardForm
 from .dashboard import bp as association_bp
 from .downloads import table_response
-from .factory import AGREEMENT_LABELS, APPLICATION_LABELS, _factory_arg
+from .factory import AGREEMENT_LABELS, APPLICATION_LABELS, factory_arg
 from .factory import bp as factory_bp
 from .factory_forms import SettlementFilterForm
 from .helpers import acting_user, association_in_view
@@ -79,14 +79,14 @@ def _window() -> tuple:
 @factory_bp.get("/export/shifts.<fmt>")
 @login_required
 def export_shifts(fmt: str):
-    shifts = exports.factory_shifts(acting_user(), _factory_arg())
+    shifts = exports.factory_shifts(acting_user(), factory_arg())
     return _table(fmt, "shifts", SHIFT_COLUMNS, shifts)
 
 
 @factory_bp.get("/export/placements.<fmt>")
 @login_required
 def export_placements(fmt: str):
-    placements = exports.factory_placements(acting_user(), _factory_arg(), *_window())
+    placements = exports.factory_placements(acting_user(), factory_arg(), *_window())
     return _table(fmt, "placements", PLACEMENT_COLUMNS, placements)
 
 
@@ -97,7 +97,7 @@ def export_settlement(fmt: str):
     if not form.validate():
         abort(422)
     report = factory_queries.settlement(
-        acting_user(), _factory_arg(), starts_on=form.starts_on.data, ends_on=form.ends_on.data
+        acting_user(), factory_arg(), starts_on=form.starts_on.data, ends_on=form.ends_on.data
     )
     return _table(fmt, "settlement", SETTLEMENT_COLUMNS, report.lines)
 

@@ -77,7 +77,8 @@ def _page_helpers():
     }
 
 
-def _factory_arg() -> int | None:
+def factory_arg() -> int | None:
+    """The factory named by ?factory= (the staff member's first one when absent)."""
     return request.args.get("factory", type=int)
 
 
@@ -97,7 +98,7 @@ def _flash_refusal(error: Invalid) -> None:
 @bp.get("/")
 @login_required
 def index():
-    factory = factory_queries.factory_for(acting_user(), _factory_arg())
+    factory = factory_queries.factory_for(acting_user(), factory_arg())
     groups = factory_queries.shifts_by_group(acting_user(), factory.id)
     return render_template(
         "factory/index.html",
@@ -119,7 +120,7 @@ def _shift_form_page(form, factory, shift=None):
 @bp.route("/shifts/new", methods=["GET", "POST"])
 @login_required
 def new_shift():
-    factory = factory_queries.factory_for(acting_user(), _factory_arg())
+    factory = factory_queries.factory_for(acting_user(), factory_arg())
     form = ShiftForm()
     if request.method == "POST" and "more_rows" in request.form:
         add_rows(form)

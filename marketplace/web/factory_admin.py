@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from ..errors import Invalid
 from ..services import factories, factory_queries, lending, lending_settings
-from .factory import _factory_arg, _status, bp
+from .factory import _status, bp, factory_arg
 from .factory_forms import (
     LendingRequestForm,
     LendingRulesForm,
@@ -26,7 +26,7 @@ _RULE_FIELDS = {"cap": "lending_cap", "max_extra_days": "lending_max_extra_days"
 
 
 def _lending_page(bound=None, rules_form=None, status: int = 200):
-    found = factory_queries.factory_agreements(acting_user(), _factory_arg())
+    found = factory_queries.factory_agreements(acting_user(), factory_arg())
     forms = {}
     for agreement in found.as_lender:
         for kind in _REASONED:
@@ -42,7 +42,7 @@ def _lending_page(bound=None, rules_form=None, status: int = 200):
 
 
 def _back_to_lending():
-    return redirect(url_for(".lending_page", factory=_factory_arg()))
+    return redirect(url_for(".lending_page", factory=factory_arg()))
 
 
 @bp.get("/lending")
@@ -88,7 +88,7 @@ def decide_with_reason(agreement_id: int, decision: str):
 def lending_rules():
     form = LendingRulesForm()
     if form.validate():
-        factory = factory_queries.factory_for(acting_user(), _factory_arg())
+        factory = factory_queries.factory_for(acting_user(), factory_arg())
         try:
             lending_settings.set_lending_rules(
                 acting_user(),
@@ -112,14 +112,14 @@ def settlement():
     period = {}
     if form.validate():
         period = {"starts_on": form.starts_on.data, "ends_on": form.ends_on.data}
-    report = factory_queries.settlement(acting_user(), _factory_arg(), **period)
+    report = factory_queries.settlement(acting_user(), factory_arg(), **period)
     return render_template("factory/settlement.html", report=report, form=form), _status(form)
 
 
 @bp.get("/members")
 @login_required
 def members():
-    factory = factory_queries.factory_for(acting_user(), _factory_arg())
+    factory = factory_queries.factory_for(acting_user(), factory_arg())
     pending = factories.pending_members(acting_user(), factory)
     return render_template("factory/members.html", factory=factory, pending=pending)
 

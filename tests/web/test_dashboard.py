@@ -76,3 +76,9 @@ def test_exported_text_that_a_spreadsheet_would_run_is_neutralised():
         "'\tx",
     ]
     assert (neutralise("越城区"), neutralise(-2), neutralise(3.5)) == ("越城区", -2, 3.5)
+
+
+def test_a_reversed_window_downloads_nothing(client, login, scene):
+    login(scene["moderator"].mobile, PASSWORD)
+    response = client.get(f"/association/dashboard.csv?first_day={LAST}&last_day={FIRST}")
+    assert response.status_code == 422 and response.mimetype == "text/html"
