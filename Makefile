@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test e2e fuzz browser lint format install install-dev db-upgrade seed clean translations extract-messages bench
+.PHONY: run test e2e fuzz faults browser lint format install install-dev db-upgrade seed clean translations extract-messages bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -68,6 +68,11 @@ e2e: install-dev browser
 FUZZ_EXAMPLES ?= 60
 fuzz: install-dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
+
+# Fault tests: job workers killed mid-run, PostgreSQL connections killed while requests flow,
+# a read-only or full database file. They start real processes against PostgreSQL and Redis.
+faults: install-dev
+	$(BIN)/python -m pytest tests/faults $(PYTEST_ARGS)
 
 # Benchmarks: ratios against baselines timed in the same run; prints a table, writes bench/results.json;
 # then a 20,000-row roster imported twice on a temporary SQLite file (bench/roster_results.json).

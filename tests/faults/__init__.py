@@ -1,0 +1,1 @@
+"""Fault tests: real processes and connections killed or starved; run by `make faults`."""
