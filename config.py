@@ -56,6 +56,10 @@ class Config:
     SESSION_IDLE_DAYS = _env_int("SESSION_IDLE_DAYS", 14)
 
     SHIFTS_PER_PAGE = 20
+    # Anonymous visitors' copies of the open-shift list and shift pages, per process: how old a
+    # copy may be (0 turns the cache off) and how many copies each process keeps.
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", 5))
+    PAGE_CACHE_ENTRIES = _env_int("PAGE_CACHE_ENTRIES", 512)
 
     # JSON API (/api/v1, flask-smorest). The OpenAPI document and the docs page are served
     # by the app itself; the docs page loads Swagger UI from the app's own static files.
@@ -116,6 +120,7 @@ class TestConfig(Config):
     CLI_LOCALE = "en"
     JOB_BACKEND = "eager"  # a test that needs a real background thread sets "thread"
     MAIL_SERVER = None  # tests start their own SMTP server when they need one
+    PAGE_CACHE_SECONDS = 0.0  # tests see every change at once; test_page_cache turns it on
 
 
 class ProductionConfig(Config):

@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.account import bp as account_bp
     from .web.association import bp as association_bp
     from .web.auth import bp as auth_bp
+    from .web import page_cache
     from .web.dashboard import bp as dashboard_bp
     from .web.factory import bp as factory_bp
     from .web.moderation import bp as moderation_bp
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.training_admin import bp as training_admin_bp
     from .web.worker import bp as worker_bp
 
+    page_cache.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)

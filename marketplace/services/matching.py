@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select
 
@@ -124,8 +125,17 @@ def shift_query(shift: Shift, index: WorkerIndex, *, also_excluded=()) -> ShiftQ
         ],
         day=skill_math.day_number(day),
         dormitory_beds=shift.dormitory_beds,
-        excluded=index.rows_of(excluded_worker_ids(shift) | set(also_excluded)),
+        excluded=excluded_rows(shift, index, also_excluded),
     )
+
+
+def excluded_rows(shift: Shift, index: WorkerIndex, also_excluded=()) -> np.ndarray:
+    """Index rows of the workers `excluded_worker_ids` names, mostly from the index's arrays."""
+    uncovered = index.idle_not_lent_by(shift.factory_id)
+    uncovered[index.rows_of(db.session.scalars(_covering_agreements(shift)))] = False
+    excluded = uncovered | index.availability.unavailable(shift.starts_at, shift.ends_at)
+    excluded[index.rows_of(_busy(shift) | set(also_excluded))] = True
+    return np.flatnonzero(excluded)
 
 
 def excluded_worker_ids(shift: Shift) -> set[int]:
@@ -160,17 +170,21 @@ def _unavailable(shift: Shift) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def _uncovered_idle(shift: Shift) -> set[int]:
-    # An idle employee works for another factory only under an approved agreement.
+def _covering_agreements(shift: Shift):
+    """Workers under an approved agreement lending them to the shift's factory for its days."""
     first = shift.starts_at.astimezone(SHANGHAI).date()
     last = (shift.ends_at - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
-    covered = exists().where(
-        LendingAgreement.worker_id == WorkerProfile.id,
+    return select(LendingAgreement.worker_id).where(
         LendingAgreement.borrower_factory_id == shift.factory_id,
         LendingAgreement.status == AgreementStatus.APPROVED,
         LendingAgreement.starts_on <= first,
         LendingAgreement.ends_on >= last,
     )
+
+
+def _uncovered_idle(shift: Shift) -> set[int]:
+    # An idle employee works for another factory only under an approved agreement.
+    covered = WorkerProfile.id.in_(_covering_agreements(shift))
     query = select(WorkerProfile.id).where(
         WorkerProfile.kind == WorkerKind.IDLE_EMPLOYEE,
         or_(

@@ -26,6 +26,7 @@ from ..models import (
     User,
     UserStatus,
     WorkerCertificate,
+    WorkerKind,
     WorkerProfile,
     WorkerSkill,
     utcnow,
@@ -37,14 +38,43 @@ _IGNORED_WORKER_COLUMNS = frozenset({"updated_at"})
 
 
 @dataclass(frozen=True, eq=False)
+class Availability:
+    """Every availability window as aligned arrays, in epoch seconds, by worker row."""
+
+    rows: np.ndarray  # (W,) intp
+    starts: np.ndarray  # (W,) float64
+    ends: np.ndarray  # (W,) float64
+    has_windows: np.ndarray  # (N,) bool: the worker keeps windows, so one must cover a shift
+
+    def unavailable(self, starts_at, ends_at) -> np.ndarray:
+        """(N,) bool: the worker keeps windows but none covers the whole period."""
+        covering = (self.starts <= starts_at.timestamp()) & (self.ends >= ends_at.timestamp())
+        unavailable = self.has_windows.copy()
+        unavailable[self.rows[covering]] = False
+        return unavailable
+
+
+@dataclass(frozen=True, eq=False)
 class WorkerIndex:
-    """Workers as arrays for the scorer, with the maps from database ids to rows and columns."""
+    """Workers as arrays for the scorer, with the maps from database ids to rows and columns.
+
+    Beside the scorer's arrays it keeps what the per-shift exclusions need (lenders and
+    availability windows), which would otherwise be tens of thousands of ids queried for
+    every ranking; both are tracked by `track_changes` like the rest.
+    """
 
     version: int
     workers: WorkerArrays
     geo: WorkerGeoIndex
     skill_columns: skill_math.ColumnMap
     certificate_columns: skill_math.ColumnMap
+    lender_ids: np.ndarray  # (N,) int64 lender factory id, 0 for none
+    availability: Availability
+
+    def idle_not_lent_by(self, factory_id: int) -> np.ndarray:
+        """(N,) bool: an idle employee whose lender is not this factory (or who has none)."""
+        idle = self.workers.kind_bits == KIND_BITS[WorkerKind.IDLE_EMPLOYEE.value]
+        return idle & (self.lender_ids != factory_id)
 
     def rows_of(self, worker_ids) -> np.ndarray:
         """Rows of the given worker ids that the index holds (others are skipped)."""
@@ -101,11 +131,12 @@ def build_index(version: int) -> WorkerIndex:
             WorkerProfile.no_shows,
             WorkerProfile.late_cancellations,
             User.status,
+            WorkerProfile.lender_factory_id,
         )
         .join(User, User.id == WorkerProfile.user_id)
         .order_by(WorkerProfile.id)
     ).all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 10
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 11
     ids = np.asarray(columns[0], dtype=np.int64)
     skill_cols = skill_math.ColumnMap.from_ids(db.session.scalars(select(Skill.id)).all())
     cert_cols = skill_math.ColumnMap.from_ids(db.session.scalars(select(CertificateType.id)).all())
@@ -120,7 +151,27 @@ def build_index(version: int) -> WorkerIndex:
         skills=_skill_matrix(ids, skill_cols),
         certificates=_certificate_matrix(ids, cert_cols),
     )
-    return WorkerIndex(version, workers, workers.geo_index(), skill_cols, cert_cols)
+    lenders = np.asarray([lender or 0 for lender in columns[10]], dtype=np.int64)
+    return WorkerIndex(
+        version, workers, workers.geo_index(), skill_cols, cert_cols, lenders, _availability(ids)
+    )
+
+
+def _availability(ids: np.ndarray) -> Availability:
+    windows = db.session.execute(
+        select(
+            AvailabilityWindow.worker_id, AvailabilityWindow.starts_at, AvailabilityWindow.ends_at
+        )
+    ).all()
+    rows = np.searchsorted(ids, np.asarray([w[0] for w in windows], dtype=np.int64))
+    has_windows = np.zeros(len(ids), dtype=bool)
+    has_windows[rows] = True
+    return Availability(
+        rows=rows.astype(np.intp),
+        starts=np.asarray([w[1].timestamp() for w in windows], dtype=np.float64),
+        ends=np.asarray([w[2].timestamp() for w in windows], dtype=np.float64),
+        has_windows=has_windows,
+    )
 
 
 def _reliability(completed, no_shows, late) -> np.ndarray:

@@ -4,16 +4,19 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from ..errors import Invalid
+from ..extensions import csrf
 from ..i18n import LOCALE_COOKIE
 from ..services import listing, reference
 from ..services.accounts import set_locale
 from .helpers import apply_field_errors, safe_next_url
 from .listing_forms import ShiftFilterForm
+from .page_cache import cached_for_anonymous
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@cached_for_anonymous
 def index():
     form = ShiftFilterForm(request.args)
     form.fill_choices(reference.districts(), listing.filter_skills())
@@ -35,6 +38,7 @@ def index():
 
 
 @bp.get("/shifts/<int:shift_id>")
+@cached_for_anonymous
 def shift(shift_id: int):
     shift = listing.public_shift(shift_id)
     return render_template(
@@ -47,8 +51,15 @@ def _viewer():
 
 
 @bp.post("/language")
+@csrf.exempt
 def set_language():
-    """Remember the chosen language in the session (and on the account)."""
+    """Remember the chosen language in the session (and on the account).
+
+    Only a signed-in user's choice is saved on the account, so only theirs is CSRF-checked:
+    a forged request could at most switch an anonymous visitor's language.
+    """
+    if current_user.is_authenticated:
+        csrf.protect()
     locale = request.form.get("locale", "")
     if set_locale(_viewer(), locale):
         session[LOCALE_COOKIE] = locale

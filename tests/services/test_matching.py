@@ -182,3 +182,44 @@ def test_only_workers_get_recommendations(make_user):
 
     with pytest.raises(Forbidden):
         recommend_shifts(make_user(Role.FACTORY_STAFF))
+
+
+def test_the_index_rules_out_exactly_the_workers_the_database_does(
+    make_worker, make_shift, make_factory, loom
+):
+    # Ranking reads windows and lenders from the index; the queries are the reference.
+    shift = _shift(make_shift, loom)
+    covered_window, short_window, own_idle, free_idle, agreed_idle, plain = (
+        _worker(make_worker, loom, 3) for _ in range(6)
+    )
+    for worker, end in (
+        (covered_window, shift.ends_at),
+        (short_window, shift.ends_at - timedelta(minutes=1)),
+    ):
+        db.session.add(
+            AvailabilityWindow(
+                worker_id=worker.id, starts_at=shift.starts_at - timedelta(hours=1), ends_at=end
+            )
+        )
+    own_idle.kind, own_idle.lender_factory_id = WorkerKind.IDLE_EMPLOYEE, shift.factory_id
+    free_idle.kind = WorkerKind.IDLE_EMPLOYEE
+    agreed_idle.kind, agreed_idle.lender_factory_id = WorkerKind.IDLE_EMPLOYEE, make_factory().id
+    db.session.add(
+        LendingAgreement(
+            worker_id=agreed_idle.id,
+            lender_factory_id=agreed_idle.lender_factory_id,
+            borrower_factory_id=shift.factory_id,
+            starts_on=shift.starts_at.date() - timedelta(days=1),
+            ends_on=shift.starts_at.date() + timedelta(days=2),
+            wage_payer=Payer.LENDER,
+            insurance_payer=Payer.LENDER,
+            settlement_rate_cny=Decimal("25"),
+            status=AgreementStatus.APPROVED,
+        )
+    )
+    db.session.commit()
+    index = matching_index.get_index()
+    expected = matching.excluded_worker_ids(shift)
+    assert expected == {short_window.id, free_idle.id}
+    assert set(index.workers.ids[matching.excluded_rows(shift, index)]) == expected
+    assert plain.id not in expected

@@ -44,13 +44,6 @@ def test_times_are_shown_in_shanghai_time(client, make_shift):
     assert local.strftime("%H:%M") in page
 
 
-def test_the_language_choice_is_remembered(client, post_form):
-    response = post_form("/language", {"locale": "en", "next": "/"}, page="/")
-    assert response.status_code == 302
-    with client.session_transaction() as session:
-        assert session["locale"] == "en"
-
-
 def test_the_json_list_matches_the_page(client, make_shift):
     shift = make_shift(headcount=3)
     make_shift(status=ShiftStatus.DRAFT)
