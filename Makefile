@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test e2e fuzz faults browser lint format install install-dev db-upgrade seed clean translations extract-messages bench
+.PHONY: run serve-prod loadtest test e2e fuzz faults browser lint format install install-dev db-upgrade seed clean translations extract-messages bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -46,6 +46,29 @@ seed: db-upgrade
 
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# The production stack on this machine: gunicorn (marketplace/gunicorn_conf.py: WEB_CONCURRENCY
+# processes) and a job worker on Redis, against PostgreSQL, with the demo data if the database is
+# empty. SECRET_KEY comes from the environment, else from instance/secret-key (made once).
+PROD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/marketplace
+PROD_ENV = MARKETPLACE_ENV=production DATABASE_URL="$(PROD_DATABASE_URL)" JOB_BACKEND=rq \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret-key)}"
+instance/secret-key:
+	@mkdir -p instance && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+serve-prod: install instance/secret-key
+	$(PROD_ENV) $(BIN)/flask create-database
+	$(PROD_ENV) $(BIN)/flask db upgrade
+	$(PROD_ENV) $(BIN)/flask seed-demo --if-empty --allow-production
+	$(PROD_ENV) bash -c 'trap "kill 0" EXIT; $(BIN)/flask jobs worker & \
+		$(BIN)/gunicorn --config marketplace/gunicorn_conf.py wsgi:app'
+
+# Load benchmark against 127.0.0.1 only, ratios against a bare Flask app on the same gunicorn
+# settings: the shift list (SQLite, PostgreSQL), ranking on 100,000 workers, the morning rush.
+# About ten minutes; figures in bench/loadtest_results.json. LOADTEST_ARGS="--skip rush" etc.
+loadtest: install-dev
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+	$(BIN)/python tests/perf/loadtest.py $(LOADTEST_ARGS)
 
 # The unit, service and web suites; the browser tests (tests/e2e) and the API fuzzing
 # (tests/fuzz) are left to `make e2e` and `make fuzz` by pyproject's --ignore options.

@@ -75,10 +75,10 @@ class DatabaseIntConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter
     from .api import register as register_api
+    from .web import page_cache
     from .web.account import bp as account_bp
     from .web.association import bp as association_bp
     from .web.auth import bp as auth_bp
-    from .web import page_cache
     from .web.dashboard import bp as dashboard_bp
     from .web.factory import bp as factory_bp
     from .web.moderation import bp as moderation_bp

@@ -83,3 +83,24 @@ def test_demo_data_is_refused_under_production_settings(app):
     result = app.test_cli_runner().invoke(args=["seed-demo", "--workers", "5"])
     assert result.exit_code != 0 and "published password" in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_create_database_makes_a_missing_postgresql_database_once(app):
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    runner = app.test_cli_runner()
+    if url.get_backend_name() != "postgresql":
+        result = runner.invoke(args=["create-database"])
+        assert result.exit_code == 0 and "nothing to create" in result.output
+        return
+    name = f"{url.database}_created"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url.set(database=name).render_as_string(False)
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        first = runner.invoke(args=["create-database"])
+        assert first.exit_code == 0 and f"Created database {name}" in first.output
+        again = runner.invoke(args=["create-database"])
+        assert again.exit_code == 0 and f"Database {name} exists" in again.output
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
