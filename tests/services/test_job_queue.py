@@ -1,0 +1,122 @@
+"""JOB_BACKEND=rq: jobs go onto Redis by name and are run by `flask jobs worker` processes."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace import job_worker, jobs
+from marketplace.extensions import db
+from marketplace.models import (
+    Application,
+    ApplicationStatus,
+    PlacementProposal,
+    PlacementRun,
+    RunStatus,
+    utcnow,
+)
+from marketplace.services import job_sweep, placement
+from tests.job_helpers import flush_redis, queued_job_count, run_worker_burst
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def rq_app(app):
+    """The app with JOB_BACKEND=rq on an emptied Redis database."""
+    app.config["JOB_BACKEND"] = "rq"
+    flush_redis(app)
+    yield app
+    flush_redis(app)
+
+
+def _use_redis(app, url: str) -> None:
+    app.extensions.pop("marketplace.redis", None)  # the next client is made for the new URL
+    app.config["REDIS_URL"] = url
+
+
+def _start(scene) -> PlacementRun:
+    now = utcnow()
+    return placement.start_run(
+        scene["moderator"], scene["factory"].association_id, now, now + timedelta(days=14)
+    )
+
+
+def _proposal_count(run_id: int) -> int:
+    query = sa.select(sa.func.count(PlacementProposal.id)).where(PlacementProposal.run_id == run_id)
+    return db.session.scalar(query)
+
+
+def _run(run_id: int) -> PlacementRun:
+    db.session.expire_all()
+    return db.session.get(PlacementRun, run_id)
+
+
+def test_a_worker_process_runs_a_queued_placement_run(rq_app, placement_scene):
+    run = _start(placement_scene)
+    assert _run(run.id).status == RunStatus.QUEUED  # nothing ran in this process
+    assert queued_job_count(rq_app) == 1
+    result = run_worker_burst(rq_app)
+    assert result.returncode == 0, result.stderr
+    run = _run(run.id)
+    assert run.status == RunStatus.DONE and run.filled == 2 and run.attempts == 1
+    assert _proposal_count(run.id) == 2
+    assert queued_job_count(rq_app) == 0
+
+
+def test_the_sweep_finds_lost_jobs_and_gives_up_on_worn_out_ones(app, placement_scene):
+    run = _start(placement_scene)  # eager: done at once
+    run = _run(run.id)
+    run.status, run.lease_expires_at, run.attempts = RunStatus.RUNNING, utcnow(), 1
+    db.session.commit()
+    later = utcnow() + timedelta(seconds=1)
+    assert job_sweep.lost_jobs(later) == [("placement.execute", run.id)]
+    _run(run.id).attempts = app.config["JOB_MAX_ATTEMPTS"]
+    db.session.commit()
+    assert job_sweep.lost_jobs(later) == []
+    run = _run(run.id)
+    assert run.status == RunStatus.FAILED and run.error == "unexpected"
+    assert placement.can_retry(run)  # a person may still try again
+
+
+def test_a_queued_run_counts_as_lost_only_after_a_while(app, placement_scene):
+    app.config["JOB_BACKEND"] = "rq"
+    _use_redis(app, UNREACHABLE_REDIS)
+    run = _start(placement_scene)
+    assert job_sweep.lost_jobs() == []
+    app.config["JOB_SWEEP_QUEUED_AFTER_SECONDS"] = 0
+    assert job_sweep.lost_jobs(utcnow() + timedelta(seconds=1)) == [("placement.execute", run.id)]
+
+
+def test_periodic_tasks_run_once_per_interval_across_workers(rq_app, make_worker, make_shift):
+    shift = make_shift()
+    application = Application(
+        worker_id=make_worker().id,
+        shift_id=shift.id,
+        status=ApplicationStatus.OFFERED,
+        offered_at=utcnow() - timedelta(hours=2),
+        offer_expires_at=utcnow() - timedelta(hours=1),
+    )
+    db.session.add(application)
+    db.session.commit()
+    connection = jobs.redis_client(rq_app)
+    assert job_worker.run_due(rq_app, connection) == ["offers.expire", "jobs.sweep"]
+    # A second worker in the same interval finds the tasks taken.
+    assert job_worker.run_due(rq_app, connection) == []
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).status == ApplicationStatus.EXPIRED
+
+
+def test_the_sweep_enqueues_a_lost_run_once_and_a_worker_completes_it(rq_app, placement_scene):
+    redis_url = rq_app.config["REDIS_URL"]
+    _use_redis(rq_app, UNREACHABLE_REDIS)
+    run = _start(placement_scene)  # the request still succeeds: the row is committed
+    assert _run(run.id).status == RunStatus.QUEUED
+    _use_redis(rq_app, redis_url)
+    rq_app.config["JOB_SWEEP_QUEUED_AFTER_SECONDS"] = 0
+    assert queued_job_count(rq_app) == 0
+    assert job_worker.run_due(rq_app, jobs.redis_client(rq_app)) == ["offers.expire", "jobs.sweep"]
+    assert queued_job_count(rq_app) == 1
+    result = run_worker_burst(rq_app)
+    assert result.returncode == 0, result.stderr
+    assert _run(run.id).status == RunStatus.DONE and _proposal_count(run.id) == 2
