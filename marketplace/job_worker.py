@@ -44,10 +44,10 @@ def run_worker(app: Flask, *, burst: bool = False, scheduler: bool = True) -> bo
     worker = SimpleWorker(
         [jobs.rq_queue(connection)], connection=connection, serializer=JSONSerializer
     )
-    if scheduler:
-        run_due(app, connection)
-        if not burst:
-            Ticker(app, connection).start()
+    if scheduler and burst:
+        run_due(app, connection)  # once, as a cron-driven worker would
+    elif scheduler:
+        Ticker(app, connection).start()
     return worker.work(burst=burst, logging_level=app.config["LOG_LEVEL"])
 
 
@@ -114,5 +114,7 @@ class Ticker(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        while not self.stopped.wait(TICK_SECONDS):
+        while True:
             run_due(self.app, self.connection)
+            if self.stopped.wait(TICK_SECONDS):
+                return

@@ -37,7 +37,12 @@ _NATIONAL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 MASK_MOBILE = "[mobile]"
 MASK_NATIONAL_ID = "[id-number]"
 # Attributes every LogRecord has; anything else was passed in `extra` and goes in the JSON.
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id"}
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+    "request_tag",
+}
 
 
 def mask_personal_numbers(text: str) -> str:
@@ -98,11 +103,10 @@ class TextFormatter(logging.Formatter):
     """Plain lines for a terminal: time, level, logger, [request id], message."""
 
     def __init__(self):
-        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_tag)s] %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = None
+        record.request_tag = getattr(record, "request_id", None) or "-"
         return mask_personal_numbers(super().format(record))
 
 
@@ -136,6 +140,8 @@ def configure_logging(app: Flask) -> logging.Handler:
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root.addHandler(handler)
     logging.getLogger("marketplace").setLevel(app.config.get("LOG_LEVEL", "INFO").upper())
+    # The development server's "Running on http://..." (its access lines pass the mask too).
+    logging.getLogger("werkzeug").setLevel(logging.INFO)
     return handler
 
 

@@ -1,13 +1,19 @@
 """Running `flask jobs worker` as a real process against the test's database and Redis."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from marketplace import jobs
 
 REPO = Path(__file__).resolve().parents[1]
+WAIT_SECONDS = 120
 
 
 def flush_redis(app) -> None:
@@ -51,3 +57,37 @@ def run_worker_burst(app, **settings) -> subprocess.CompletedProcess:
 def queued_job_count(app) -> int:
     """How many jobs wait on the queue."""
     return jobs.rq_queue(jobs.redis_client(app)).count
+
+
+@contextmanager
+def worker_process(app, tmp_path, *options: str, **settings):
+    """A `flask jobs worker` process in its own session; SIGKILLed if still running at the end."""
+    out = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        worker_command(*options),
+        cwd=REPO,
+        env=worker_env(app, **settings),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        out.close()
+
+
+def wait_until(condition, what: str, process: subprocess.Popen | None = None):
+    """Poll until condition() is truthy (its value); fail, saying what, after WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the worker exited ({process.returncode}) before {what}")
+        time.sleep(0.05)
+    pytest.fail(f"gave up waiting for {what}")

@@ -3,16 +3,13 @@
 import os
 import signal
 import subprocess
-import time
 from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from tests.job_helpers import REPO, flush_redis, worker_command, worker_env
-
-WAIT_SECONDS = 120
+from tests.job_helpers import flush_redis
 
 
 @pytest.fixture
@@ -24,19 +21,6 @@ def rq_pg_app(app):
     flush_redis(app)
     yield app
     flush_redis(app)
-
-
-def wait_until(condition, what: str, process: subprocess.Popen | None = None):
-    """Poll until condition() is truthy (its value); fail, saying what, after WAIT_SECONDS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        if process is not None and process.poll() is not None:
-            pytest.fail(f"the worker exited ({process.returncode}) before {what}")
-        time.sleep(0.05)
-    pytest.fail(f"gave up waiting for {what}")
 
 
 @contextmanager
@@ -60,27 +44,6 @@ def waiting_on_lock(table: str) -> str | None:
     )
     with db.engine.connect() as connection:
         return connection.execute(query, {"pattern": f"%{table}%"}).scalar()
-
-
-@contextmanager
-def worker_process(app, tmp_path, **settings):
-    """A `flask jobs worker --burst` process in its own session; SIGKILLed if still running."""
-    out = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        worker_command("--burst", "--no-scheduler"),
-        cwd=REPO,
-        env=worker_env(app, **settings),
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        out.close()
 
 
 def kill(process: subprocess.Popen) -> None:

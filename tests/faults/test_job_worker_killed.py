@@ -18,11 +18,9 @@ from tests.faults.jobs_fixtures import (
     kill,
     rq_pg_app,  # noqa: F401  (a fixture: PostgreSQL, JOB_BACKEND=rq, Redis emptied)
     table_locked,
-    wait_until,
     waiting_on_lock,
-    worker_process,
 )
-from tests.job_helpers import queued_job_count, run_worker_burst
+from tests.job_helpers import queued_job_count, run_worker_burst, wait_until, worker_process
 
 # A short lease, so that the test need not wait ten minutes for it to lapse.
 SHORT_LEASE = {"PLACEMENT_TIME_LIMIT_SECONDS": 1, "PLACEMENT_LEASE_MARGIN_SECONDS": 1}
@@ -54,7 +52,7 @@ def test_a_worker_killed_mid_run_leaves_no_proposals_and_the_run_completes_later
     db.session.commit()
     with (
         table_locked("placement_proposals"),
-        worker_process(app, tmp_path, **SHORT_LEASE) as worker,
+        worker_process(app, tmp_path, "--burst", "--no-scheduler", **SHORT_LEASE) as worker,
     ):
         statement = wait_until(
             lambda: waiting_on_lock("placement_proposals"), "the proposals' insert", worker

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from rq import Worker
 
 from marketplace import job_worker, jobs
 from marketplace.extensions import db
@@ -16,7 +17,13 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.services import job_sweep, placement
-from tests.job_helpers import flush_redis, queued_job_count, run_worker_burst
+from tests.job_helpers import (
+    flush_redis,
+    queued_job_count,
+    run_worker_burst,
+    wait_until,
+    worker_process,
+)
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
@@ -88,23 +95,48 @@ def test_a_queued_run_counts_as_lost_only_after_a_while(app, placement_scene):
     assert job_sweep.lost_jobs(utcnow() + timedelta(seconds=1)) == [("placement.execute", run.id)]
 
 
-def test_periodic_tasks_run_once_per_interval_across_workers(rq_app, make_worker, make_shift):
-    shift = make_shift()
+def _lapsed_offer(make_worker, make_shift) -> Application:
     application = Application(
         worker_id=make_worker().id,
-        shift_id=shift.id,
+        shift_id=make_shift().id,
         status=ApplicationStatus.OFFERED,
         offered_at=utcnow() - timedelta(hours=2),
         offer_expires_at=utcnow() - timedelta(hours=1),
     )
     db.session.add(application)
     db.session.commit()
+    return application
+
+
+def _status(application_id: int) -> ApplicationStatus:
+    db.session.expire_all()
+    status = db.session.get(Application, application_id).status
+    db.session.commit()
+    return status
+
+
+def test_periodic_tasks_run_once_per_interval_across_workers(rq_app, make_worker, make_shift):
+    application = _lapsed_offer(make_worker, make_shift)
     connection = jobs.redis_client(rq_app)
     assert job_worker.run_due(rq_app, connection) == ["offers.expire", "jobs.sweep"]
     # A second worker in the same interval finds the tasks taken.
     assert job_worker.run_due(rq_app, connection) == []
-    db.session.expire_all()
-    assert db.session.get(Application, application.id).status == ApplicationStatus.EXPIRED
+    assert _status(application.id) == ApplicationStatus.EXPIRED
+
+
+def _idle_workers(app) -> int:
+    workers = Worker.all(connection=jobs.redis_client(app))
+    return sum(worker.get_state() == "idle" for worker in workers)
+
+
+def test_a_running_worker_expires_lapsed_offers(rq_app, make_worker, make_shift, tmp_path):
+    application = _lapsed_offer(make_worker, make_shift)
+    with worker_process(rq_app, tmp_path, OFFER_EXPIRY_INTERVAL_SECONDS=1) as worker:
+        expired = lambda: _status(application.id) == ApplicationStatus.EXPIRED  # noqa: E731
+        wait_until(expired, "the worker to expire the offer", worker)
+        wait_until(lambda: _idle_workers(rq_app) == 1, "the worker to wait for jobs", worker)
+        worker.terminate()  # SIGTERM: RQ's warm shutdown
+        assert worker.wait(timeout=60) == 0
 
 
 def test_the_sweep_enqueues_a_lost_run_once_and_a_worker_completes_it(rq_app, placement_scene):
