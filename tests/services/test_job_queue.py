@@ -13,10 +13,12 @@ from marketplace.models import (
     ApplicationStatus,
     PlacementProposal,
     PlacementRun,
+    RosterImport,
     RunStatus,
+    WorkerProfile,
     utcnow,
 )
-from marketplace.services import job_sweep, placement
+from marketplace.services import job_sweep, placement, roster
 from tests.job_helpers import (
     flush_redis,
     queued_job_count,
@@ -24,6 +26,7 @@ from tests.job_helpers import (
     wait_until,
     worker_process,
 )
+from tests.roster_helpers import generated, rows_to_csv
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
@@ -69,6 +72,20 @@ def test_a_worker_process_runs_a_queued_placement_run(rq_app, placement_scene):
     assert run.status == RunStatus.DONE and run.filled == 2 and run.attempts == 1
     assert _proposal_count(run.id) == 2
     assert queued_job_count(rq_app) == 0
+
+
+def test_a_worker_process_runs_a_roster_import(rq_app, roster_scene):
+    data = rows_to_csv(generated(roster_scene, 30))
+    job = roster.start_import(
+        roster_scene["moderator"], "r.csv", data, association_id=roster_scene["association"].id
+    )
+    assert job.status == "queued"
+    result = run_worker_burst(rq_app)
+    assert result.returncode == 0, result.stderr
+    db.session.expire_all()
+    job = db.session.get(RosterImport, job.id)
+    assert (job.status, job.created_count) == ("done", 30)
+    assert db.session.scalar(sa.select(sa.func.count(WorkerProfile.id))) == 30
 
 
 def test_the_sweep_finds_lost_jobs_and_gives_up_on_worn_out_ones(app, placement_scene):
