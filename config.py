@@ -87,6 +87,30 @@ class Config:
     # Background jobs: "thread" runs each in a thread of this process (the embedded default);
     # "eager" runs it at once in the caller (tests, one-off commands).
     JOB_BACKEND = os.environ.get("JOB_BACKEND", "thread")
+    # --- Job queue, health checks and request logs (marketplace.jobs, job_worker, web/health,
+    # request_log). JOB_BACKEND=rq puts jobs on a Redis queue (REDIS_URL) run by `flask jobs
+    # worker` processes. How long a Redis connect or command may take before it fails:
+    REDIS_TIMEOUT_SECONDS = _env_int("REDIS_TIMEOUT_SECONDS", 5)
+    # The longest a job may run in a worker before RQ stops it (leases cover shorter deaths).
+    JOB_TIMEOUT_SECONDS = _env_int("JOB_TIMEOUT_SECONDS", 3600)
+    # How long RQ keeps a finished job's record; the job's own state lives in the database.
+    JOB_RESULT_TTL_SECONDS = _env_int("JOB_RESULT_TTL_SECONDS", 600)
+    JOB_FAILURE_TTL_SECONDS = _env_int("JOB_FAILURE_TTL_SECONDS", 7 * 24 * 3600)
+    # Workers expire lapsed offers this often (one of them each time, under a Redis lock).
+    OFFER_EXPIRY_INTERVAL_SECONDS = _env_int("OFFER_EXPIRY_INTERVAL_SECONDS", 60)
+    # Workers sweep this often for runs and imports whose job was lost: queued this long ago
+    # and never claimed, or running past their lease (their worker died).
+    JOB_SWEEP_INTERVAL_SECONDS = _env_int("JOB_SWEEP_INTERVAL_SECONDS", 60)
+    JOB_SWEEP_QUEUED_AFTER_SECONDS = _env_int("JOB_SWEEP_QUEUED_AFTER_SECONDS", 600)
+    # A row whose worker died this many times is marked failed rather than tried again.
+    JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 3)
+    # Room beyond the solver's time budget before a placement run's lease lapses.
+    PLACEMENT_LEASE_MARGIN_SECONDS = _env_int("PLACEMENT_LEASE_MARGIN_SECONDS", 600)
+    # /readyz: how long each check (database, Redis) may take.
+    HEALTH_CHECK_TIMEOUT_SECONDS = _env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 2)
+    # Logs: one JSON object a line ("json") or plain lines ("text"); and the level.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Placement runs: candidates per shift handed to the solver (best first), the solver's time
     # budget, and the longest window a run may cover.
     PLACEMENT_CANDIDATES_PER_SHIFT = _env_int("PLACEMENT_CANDIDATES_PER_SHIFT", 1000)
@@ -121,6 +145,7 @@ class TestConfig(Config):
     JOB_BACKEND = "eager"  # a test that needs a real background thread sets "thread"
     MAIL_SERVER = None  # tests start their own SMTP server when they need one
     PAGE_CACHE_SECONDS = 0.0  # tests see every change at once; test_page_cache turns it on
+    REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 class ProductionConfig(Config):
@@ -129,6 +154,7 @@ class ProductionConfig(Config):
     PRODUCTION = True
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 1)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # one object a line, for a log shipper
 
     @classmethod
     def check(cls) -> None:

@@ -29,12 +29,19 @@ def create_app(config: type | str | None = None, **overrides) -> Flask:
         # and audit would see one address for everybody.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from .request_log import register as register_request_log
+
+    register_request_log(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -81,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.auth import bp as auth_bp
     from .web.dashboard import bp as dashboard_bp
     from .web.factory import bp as factory_bp
+    from .web.health import bp as health_bp
     from .web.moderation import bp as moderation_bp
     from .web.public import bp as public_bp
     from .web.roster import bp as roster_bp
@@ -88,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.worker import bp as worker_bp
 
     page_cache.init_app(app)
+    app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)

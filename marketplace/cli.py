@@ -5,7 +5,7 @@ from flask import Flask, current_app
 from sqlalchemy import or_, select
 
 from .cli_database import create_database_command
-from .cli_jobs import offers_cli
+from .cli_jobs import jobs_cli, offers_cli
 from .cli_notifications import notifications_cli
 from .cli_placement import placement_cli
 from .cli_roster import roster_cli
@@ -77,6 +77,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(offers_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(placement_cli)
     app.cli.add_command(roster_cli)

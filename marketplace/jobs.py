@@ -4,7 +4,9 @@ A job is a function registered by name; `enqueue` hands it to the configured bac
 
 * ``thread`` (the embedded default): a daemon thread of this process, in its own app context
   and therefore its own database session;
-* ``eager``: at once, in the caller (tests and one-off commands).
+* ``eager``: at once, in the caller (tests and one-off commands);
+* ``rq``: onto a Redis queue (REDIS_URL) by job name and plain arguments, run by
+  ``flask jobs worker`` processes on any host (marketplace.job_worker).
 
 Jobs take plain arguments (ids, not objects) and keep their own state in the database, so a
 job that dies with its process leaves a row that says so and can be retried; nothing a job
@@ -15,14 +17,19 @@ import logging
 import threading
 from collections.abc import Callable
 
-from flask import current_app
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
 _registry: dict[str, Callable] = {}
 _threads: list[threading.Thread] = []
 _threads_lock = threading.Lock()
-BACKENDS = ("thread", "eager")
+BACKENDS = ("thread", "eager", "rq")
+QUEUE_NAME = "marketplace"
+# The modules whose import registers every job (a worker imports them before it starts).
+JOB_MODULES = ("marketplace.services.placement_job", "marketplace.services.roster_job")
 
 
 def job(name: str) -> Callable[[Callable], Callable]:
@@ -43,6 +50,8 @@ def enqueue(name: str, *args) -> None:
         function(*args)
     elif backend == "thread":
         _start_thread(current_app._get_current_object(), name, function, args)
+    elif backend == "rq":
+        _enqueue_rq(name, args)
     else:
         raise RuntimeError(f"unknown JOB_BACKEND {backend!r}; use one of {BACKENDS}")
 
@@ -69,3 +78,61 @@ def wait_for_threads(timeout: float | None = None) -> bool:
     for thread in running:
         thread.join(timeout)
     return not any(t.is_alive() for t in running)
+
+
+def redis_client(app: Flask | None = None) -> Redis:
+    """This app's Redis client for REDIS_URL (one connection pool per process)."""
+    app = app or current_app._get_current_object()
+    client = app.extensions.get("marketplace.redis")
+    if client is None:
+        timeout = app.config["REDIS_TIMEOUT_SECONDS"]
+        client = Redis.from_url(
+            app.config["REDIS_URL"], socket_connect_timeout=timeout, socket_timeout=timeout
+        )
+        app.extensions["marketplace.redis"] = client
+    return client
+
+
+def rq_queue(connection: Redis):
+    """The RQ queue every job goes on; JSON, so nothing read from Redis is unpickled."""
+    from rq import Queue
+    from rq.serializers import JSONSerializer
+
+    return Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
+
+
+def _enqueue_rq(name: str, args: tuple) -> None:
+    config = current_app.config
+    try:
+        rq_queue(redis_client()).enqueue_call(
+            "marketplace.jobs.run_job",
+            args=(name, *args),
+            timeout=config["JOB_TIMEOUT_SECONDS"],
+            result_ttl=config["JOB_RESULT_TTL_SECONDS"],
+            failure_ttl=config["JOB_FAILURE_TTL_SECONDS"],
+            description=f"{name}{args!r}",
+        )
+    except RedisError:
+        # The row is committed as queued: the workers' sweep enqueues it again once Redis
+        # answers (marketplace.job_worker), so the request that asked for it still succeeds.
+        log.exception("could not enqueue job %s%r; the sweep will pick it up", name, args)
+
+
+_worker_app: Flask | None = None
+
+
+def set_worker_app(app: Flask) -> None:
+    """Make `app` the one the worker process runs its jobs in (built once, by create_app)."""
+    global _worker_app
+    _worker_app = app
+
+
+def run_job(name: str, *args) -> None:
+    """An RQ job's entry point: run the job `name` in a fresh app context of the worker's app.
+
+    A fresh context per job gives each job its own database session, as a request has.
+    """
+    if _worker_app is None:
+        raise RuntimeError("run_job runs inside `flask jobs worker` (set_worker_app)")
+    with _worker_app.app_context():
+        _registry[name](*args)

@@ -21,13 +21,16 @@ from .placement_problem import Problem, build_problem, window_shifts
 
 log = logging.getLogger(__name__)
 JOB_NAME = "placement.execute"
-# How long a claimed run may stay RUNNING before another worker may take it over.
-LEASE_MARGIN = timedelta(minutes=10)
 
 
 def lease_length() -> timedelta:
-    """The solver's time budget plus room for loading and storing."""
-    return timedelta(seconds=current_app.config["PLACEMENT_TIME_LIMIT_SECONDS"]) + LEASE_MARGIN
+    """How long a claimed run stays RUNNING before another worker may take it over.
+
+    The solver's time budget plus room for loading and storing (PLACEMENT_LEASE_MARGIN_SECONDS).
+    """
+    config = current_app.config
+    seconds = config["PLACEMENT_TIME_LIMIT_SECONDS"] + config["PLACEMENT_LEASE_MARGIN_SECONDS"]
+    return timedelta(seconds=seconds)
 
 
 @jobs.job(JOB_NAME)

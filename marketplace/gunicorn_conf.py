@@ -1,0 +1,29 @@
+"""gunicorn settings for production: ``gunicorn -c python:marketplace.gunicorn_conf wsgi:app``.
+
+Every value comes from the environment. gunicorn's access log is off: the app writes one
+line per request itself (marketplace.request_log), with the request id and without query
+strings, which gunicorn's would print with any mobile number in them.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+# All interfaces: a load balancer on another host sends the requests.
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{_int('PORT', 8000)}")
+# Sync workers: requests are short, the long work goes to the job workers.
+workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
+worker_class = "sync"
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then (the jitter keeps them from all restarting at once).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -1,0 +1,120 @@
+"""The job worker behind `flask jobs worker`: RQ jobs from Redis, plus the periodic tasks.
+
+One worker is one process running one job at a time (RQ's SimpleWorker: no fork per job,
+so the per-process matching index built for one placement run serves the next). Run as
+many as the hosts allow; they share nothing but Redis and the database.
+
+Periodic tasks (expiring lapsed offers, sweeping lost jobs) run in a thread of each worker.
+A Redis key set with NX and an expiry of the task's interval decides which worker runs a
+task in each interval, so several workers do not all run it; the tasks are safe to run
+at once anyway (conditional updates), the lock only saves the work.
+"""
+
+import importlib
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+
+from flask import Flask
+from redis import Redis
+from redis.exceptions import RedisError
+
+from . import jobs
+
+log = logging.getLogger(__name__)
+LOCK_PREFIX = "marketplace:periodic:"
+SWEPT_PREFIX = "marketplace:swept:"
+TICK_SECONDS = 1.0
+
+
+def run_worker(app: Flask, *, burst: bool = False, scheduler: bool = True) -> bool:
+    """Work the queue until stopped (or, with burst, until it is empty); whether any job ran."""
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    for module in jobs.JOB_MODULES:
+        importlib.import_module(module)
+    # Jobs this process enqueues (the sweep's) go on the queue too.
+    app.config["JOB_BACKEND"] = "rq"
+    jobs.set_worker_app(app)
+    # No socket timeout here: RQ sets one longer than its blocking wait for the next job.
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    worker = SimpleWorker(
+        [jobs.rq_queue(connection)], connection=connection, serializer=JSONSerializer
+    )
+    if scheduler and burst:
+        run_due(app, connection)  # once, as a cron-driven worker would
+    elif scheduler:
+        Ticker(app, connection).start()
+    return worker.work(burst=burst, logging_level=app.config["LOG_LEVEL"])
+
+
+def _expire_offers() -> None:
+    from .services.offers import expire_offers
+
+    count = expire_offers()
+    if count:
+        log.info("expired %d offer(s)", count)
+
+
+def _sweep() -> None:
+    """Enqueue the lost jobs again (each at most once per JOB_SWEEP_QUEUED_AFTER_SECONDS)."""
+    from flask import current_app
+
+    from .services.job_sweep import lost_jobs
+
+    connection = jobs.redis_client()
+    guard = current_app.config["JOB_SWEEP_QUEUED_AFTER_SECONDS"]
+    for name, row_id in lost_jobs():
+        # A queued row may just wait behind long jobs: do not pile up copies of its job.
+        if connection.set(f"{SWEPT_PREFIX}{name}:{row_id}", 1, nx=True, ex=max(guard, 1)):
+            log.warning("job %s(%s) was lost; enqueued again", name, row_id)
+            jobs.enqueue(name, row_id)
+
+
+# (name, interval setting, task): each task runs in its own app context.
+PERIODIC: tuple[tuple[str, str, Callable[[], None]], ...] = (
+    ("offers.expire", "OFFER_EXPIRY_INTERVAL_SECONDS", _expire_offers),
+    ("jobs.sweep", "JOB_SWEEP_INTERVAL_SECONDS", _sweep),
+)
+
+
+def run_due(app: Flask, connection: Redis) -> list[str]:
+    """Run each periodic task that no worker has run within its interval; the names run."""
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    ran = []
+    for name, setting, task in PERIODIC:
+        interval = app.config[setting]
+        if interval <= 0:
+            continue  # switched off
+        try:
+            if not connection.set(f"{LOCK_PREFIX}{name}", owner, nx=True, ex=interval):
+                continue
+        except RedisError:
+            log.warning("Redis unreachable; periodic task %s skipped", name, exc_info=True)
+            continue
+        with app.app_context():
+            try:
+                task()
+            except Exception:  # the next interval tries again; the worker must live on
+                log.exception("periodic task %s failed", name)
+        ran.append(name)
+    return ran
+
+
+class Ticker(threading.Thread):
+    """A daemon thread of the worker that runs the periodic tasks when they are due."""
+
+    def __init__(self, app: Flask, connection: Redis):
+        super().__init__(name="jobs:periodic", daemon=True)
+        self.app = app
+        self.connection = connection
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            run_due(self.app, self.connection)
+            if self.stopped.wait(TICK_SECONDS):
+                return
