@@ -48,10 +48,12 @@ run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The production stack on this machine: gunicorn (marketplace/gunicorn_conf.py: WEB_CONCURRENCY
-# processes) and a job worker on Redis, against PostgreSQL, with the demo data if the database is
-# empty. SECRET_KEY comes from the environment, else from instance/secret-key (made once).
+# processes) on 127.0.0.1:PROD_PORT and a job worker on Redis, against PostgreSQL, with the demo
+# data if the database is empty. SECRET_KEY comes from the environment, else from instance/secret-key (made once).
 PROD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/marketplace
+PROD_PORT ?= 8000
 PROD_ENV = MARKETPLACE_ENV=production DATABASE_URL="$(PROD_DATABASE_URL)" JOB_BACKEND=rq \
+	GUNICORN_BIND=127.0.0.1:$(PROD_PORT) \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret-key)}"
 instance/secret-key:
 	@mkdir -p instance && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
