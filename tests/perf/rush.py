@@ -53,8 +53,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--shifts", type=int, default=100)
     parser.add_argument("--headcount", type=int, default=5)
     parser.add_argument("--factories", type=int, default=4)
-    parser.add_argument("--factory-threads", type=int, default=3, help="per staff token")
-    parser.add_argument("--applies-per-worker", type=int, default=3)
+    parser.add_argument("--factory-threads", type=int, default=5, help="per staff token")
+    parser.add_argument("--applies-per-worker", type=int, default=1, help="at the start")
     parser.add_argument("--processes", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--seed-workers", type=int, default=200, help="flask seed-demo --workers")
     parser.add_argument("--seed", type=int, default=2020)
@@ -191,6 +191,7 @@ def main() -> int:
     app, scene = prepare(args, env, phases)
     with phases.phase("start gunicorn"):
         server, base_url = start_server(env, args.processes, log_path)
+    load_before = os.getloadavg()
     try:
         with phases.phase(f"rush ({args.seconds:g} s)"):
             rush_args = {
@@ -207,6 +208,12 @@ def main() -> int:
         db.session.remove()
         db.engine.dispose()
     result = summary(args, scene, rush, checks, phases.seconds, log_path)
+    # Figures from a shared machine mean little without how busy it was.
+    result["machine"] = {
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
     print_report(result)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"[rush] wrote {out}")

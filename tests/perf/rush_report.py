@@ -100,3 +100,4 @@ def print_report(result: dict) -> None:
         if not check["ok"]:
             print(f"       examples: {check.get('examples')}")
     print("\nphases (s):", result["phase_seconds"])
+    print("machine:", result.get("machine"))
