@@ -49,7 +49,7 @@ def overbooking(scene: Scene) -> dict:
         "examples": over[:SAMPLE],
         "places_filled": sum(holding.values()),
         "assignments": sum(assigned.values()),
-        "places_offered": sum(h for _, h, _ in shifts),
+        "places": sum(h for _, h, _ in shifts),
         "full_shifts": sum(1 for s, h, _ in shifts if holding.get(s, 0) >= h),
         # accepted_count is kept by triggers; a mismatch would hide overbooking from the CHECK.
         "counter_mismatches": len(drift),

@@ -35,11 +35,21 @@ class Stats:
     lock: threading.Lock = field(default_factory=threading.Lock)
     statuses: dict = field(default_factory=lambda: defaultdict(Counter))
     latencies: dict = field(default_factory=lambda: defaultdict(list))
+    refusals: dict = field(default_factory=lambda: defaultdict(Counter))
     applies: list = field(default_factory=list)  # (application id, worker id, shift id)
     accepts: list = field(default_factory=list)  # (application id, worker id, shift id)
     offers: int = 0
     first_at: float | None = None
     last_at: float | None = None
+
+    def refusal(self, action: str, response: requests.Response) -> None:
+        """Count a refusal by status and message, to tell a full shift from a lapsed offer."""
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = response.text[:80]
+        with self.lock:
+            self.refusals[action][f"{response.status_code} {message}"] += 1
 
     def record(self, action: str, outcome, seconds: float) -> None:
         """Count one request's outcome (an HTTP status or an error name) and its latency."""
@@ -84,12 +94,14 @@ def _call(rush: Rush, session: requests.Session, action: str, method: str, path:
     rush.stats.record(action, response.status_code, time.monotonic() - started)
     if 200 <= response.status_code < 300:
         return response.json()
+    rush.stats.refusal(action, response)
     return None
 
 
 def _session(secret: str) -> requests.Session:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {secret}"
+    session.headers["Accept-Language"] = "en"  # refusals tallied by their English message
     return session
 
 

@@ -1,5 +1,6 @@
 """The rush's figures as one JSON-ready dict, and the same printed for a person."""
 
+from collections import Counter
 from pathlib import Path
 
 from tests.perf.rush_clients import Rush
@@ -21,6 +22,7 @@ def _action(rush: Rush, name: str) -> dict:
     return {
         "requests": len(latencies),
         "statuses": statuses,
+        "refusals": dict(rush.stats.refusals.get(name, Counter()).most_common()),
         "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1),
         "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1),
         "max_ms": round(max(latencies) * 1000, 1),
@@ -91,6 +93,10 @@ def print_report(result: dict) -> None:
     for name, a in result["actions"].items():
         cells = [f"{a.get(k, '-'):>10}" for k in ("p50_ms", "p99_ms", "max_ms")]
         print(f"{name:<11}{a['requests']:>9}{''.join(cells)}  {a['statuses']}")
+    print("\nrefusals (4xx) by message:")
+    for name, a in result["actions"].items():
+        for message, count in a.get("refusals", {}).items():
+            print(f"  {name:<11}{count:>7}  {message}")
     print("\noutcomes:", result["outcomes"])
     print("server log:", result["server_log"])
     print("\nchecks:")
