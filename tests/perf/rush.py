@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import secrets
 import signal
 import socket
@@ -77,6 +78,11 @@ class Phases:
         finally:
             self.seconds[name] = round(time.monotonic() - started, 2)
             print(f"[rush] {name}: {self.seconds[name]} s", flush=True)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _reset_schema(url: str) -> None:
@@ -192,6 +198,7 @@ def main() -> int:
     with phases.phase("start gunicorn"):
         server, base_url = start_server(env, args.processes, log_path)
     load_before = os.getloadavg()
+    cpu_before = _cpu_seconds()
     try:
         with phases.phase(f"rush ({args.seconds:g} s)"):
             rush_args = {
@@ -201,6 +208,7 @@ def main() -> int:
             }
             rush = run_rush(rush_args, scene, args.factory_threads, args.seed)
     finally:
+        client_cpu = _cpu_seconds() - cpu_before
         with phases.phase("stop gunicorn"):
             stop_server(server)
     with phases.phase("checks"), app.app_context():
@@ -213,6 +221,8 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        # The clients share the machine with gunicorn and PostgreSQL: what they took of it.
+        "client_cpu_seconds": round(client_cpu, 1),
     }
     print_report(result)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
