@@ -10,6 +10,7 @@ counted apart from HTTP statuses.
 import random
 import threading
 import time
+import traceback
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class Stats:
     statuses: dict = field(default_factory=lambda: defaultdict(Counter))
     latencies: dict = field(default_factory=lambda: defaultdict(list))
     refusals: dict = field(default_factory=lambda: defaultdict(Counter))
+    crashes: Counter = field(default_factory=Counter)  # clients that died of an exception
     applies: list = field(default_factory=list)  # (application id, worker id, shift id)
     accepts: list = field(default_factory=list)  # (application id, worker id, shift id)
     offers: int = 0
@@ -234,12 +236,24 @@ def clients(rush: Rush, threads_per_staff: int, seed: int) -> list:
     return made
 
 
+def _guarded(rush: Rush, client) -> None:
+    # A client that breaks is counted (and shown once), not silently missing from the figures.
+    try:
+        client.run()
+    except Exception as exc:
+        with rush.stats.lock:
+            rush.stats.crashes[type(exc).__name__] += 1
+            first = sum(rush.stats.crashes.values()) == 1
+        if first:
+            traceback.print_exc()
+
+
 def run_rush(rush_args: dict, scene: Scene, threads_per_staff: int, seed: int) -> Rush:
     """Start every client, release them together, wait until all have stopped."""
     count = len(scene.workers) + sum(min(threads_per_staff, len(s.shift_ids)) for s in scene.staff)
     rush = Rush(scene=scene, stats=Stats(), barrier=threading.Barrier(count + 1), **rush_args)
     everyone = clients(rush, threads_per_staff, seed)
-    threads = [threading.Thread(target=c.run, daemon=True) for c in everyone]
+    threads = [threading.Thread(target=_guarded, args=(rush, c), daemon=True) for c in everyone]
     for thread in threads:
         thread.start()
     rush.deadline = time.monotonic() + 10**6  # set for real once everyone is waiting

@@ -61,6 +61,7 @@ def summary(args, scene, rush: Rush, checks: dict, phases: dict, log_path: Path)
             "busy_seconds": round(busy, 2),
             "requests_per_second": round(requests / busy, 1) if busy else 0.0,
             "stragglers": rush.stragglers,
+            "client_crashes": dict(rush.stats.crashes),
         },
         "actions": {name: _action(rush, name) for name in ACTIONS},
         "outcomes": {
@@ -87,7 +88,8 @@ def print_report(result: dict) -> None:
     )
     print(
         f"requests: {t['requests']} in {t['busy_seconds']} s ="
-        f" {t['requests_per_second']} req/s; clients still running at the end: {t['stragglers']}"
+        f" {t['requests_per_second']} req/s; clients still running at the end: {t['stragglers']};"
+        f" clients crashed: {t['client_crashes'] or 0}"
     )
     print(f"\n{'action':<11}{'requests':>9}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}  statuses")
     for name, a in result["actions"].items():
