@@ -15,9 +15,11 @@ def _int(name: str, default: int) -> int:
 
 # All interfaces: a load balancer on another host sends the requests.
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{_int('PORT', 8000)}")
-# Sync workers: requests are short, the long work goes to the job workers.
 workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
-worker_class = "sync"
+# Sync workers, chosen by `make loadtest` (README): requests are short and the long work goes to
+# the job workers. gthread is there to measure against; gevent never (SQLite and NumPy block it).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

@@ -144,5 +144,5 @@ def test_expired_tokens_and_suspended_users_are_refused(client, make_user):
 
 def test_a_token_is_not_accepted_on_web_pages(client, bearer, make_user):
     headers = bearer(make_user())
-    response = client.post("/language", data={"locale": "en"}, headers=headers)
+    response = client.post("/auth/logout", headers=headers)
     assert response.status_code == 400  # the web's CSRF check still applies

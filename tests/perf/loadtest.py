@@ -36,6 +36,8 @@ RESULTS = ROOT / "bench" / "loadtest_results.json"
 GUNICORN_CONF = ROOT / "marketplace" / "gunicorn_conf.py"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/loadtest"
 GOALS = {"list_rps_share": 0.40, "list_p99_over_p50": 3.0}
+# gunicorn's worker class for every server of the run (--worker-class gthread to compare).
+WORKER_CLASS: dict[str, str] = {}
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -107,7 +109,7 @@ def gunicorn(app_spec: str, env: dict, workers: int, log_path: Path, ready_path:
         server = subprocess.Popen(
             [*command, app_spec],
             cwd=ROOT,
-            env={**env, "WEB_CONCURRENCY": str(workers)},
+            env={**env, "WEB_CONCURRENCY": str(workers), **WORKER_CLASS},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -258,11 +260,20 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="wrk's open connections")
     parser.add_argument("--seconds", type=float, default=8, help="length of one wrk round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=4, help="per process, with gthread")
     parser.add_argument("--ranking-workers", type=int, default=100_000)
     parser.add_argument("--rush-seconds", type=int, default=60)
     parser.add_argument("--skip", action="append", default=[], choices=["pg", "ranking", "rush"])
     args = parser.parse_args()
-    results: dict = {"goals": GOALS, "processes": args.processes, "connections": args.connections}
+    WORKER_CLASS["GUNICORN_WORKER_CLASS"] = args.worker_class
+    WORKER_CLASS["GUNICORN_THREADS"] = str(args.threads if args.worker_class == "gthread" else 1)
+    results: dict = {
+        "goals": GOALS,
+        "processes": args.processes,
+        "connections": args.connections,
+        **WORKER_CLASS,
+    }
     with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
         workdir = Path(tmp)
         sqlite_url = f"sqlite:///{workdir / 'loadtest.db'}"
