@@ -21,7 +21,7 @@ from ..models import (
     WorkerKind,
     WorkerProfile,
 )
-from . import audit, authz, closing, sessions, throttle
+from . import api_tokens, audit, authz, closing, sessions, throttle
 from .common import text_field
 from .passwords import hash_password, password_problems
 
@@ -105,14 +105,30 @@ def commit_new_account(action: str, user: User, **details) -> User:
     return user
 
 
-def check_registration_rate(ip: str | None) -> None:
-    """Registration reveals whether a number is taken: limit how fast anyone can ask."""
-    throttle.record_attempt(AttemptKind.REGISTRATION, None, ip, throttle.registration_limits())
+def check_registration_rate(creds: Credentials, ip: str | None) -> None:
+    """Registration reveals whether a number is taken: limit how fast anyone can ask.
+
+    Counted per address and per mobile number or email asked about (as keyed hashes).
+    """
+    limits = throttle.registration_limits()
+    keys = [_registration_key(value) for value in (creds.mobile, creds.email) if value.strip()]
+    # The address is counted once per registration, on the first row.
+    for n, key in enumerate(keys or [None]):
+        throttle.record_attempt(AttemptKind.REGISTRATION, key, ip if n == 0 else None, limits)
+
+
+def _registration_key(value: str) -> str:
+    value = value.strip()
+    try:
+        value = normalise_email(value) if "@" in value else normalise_mobile(value)
+    except IdentifierError:
+        value = value.lower()
+    return throttle.keyed_hash(f"register:{value}")
 
 
 def register_worker(creds: Credentials, signup: WorkerSignup, *, ip: str | None) -> User:
     """Create a worker account and profile, homed at the chosen district's centre."""
-    check_registration_rate(ip)
+    check_registration_rate(creds, ip)
     errors: dict = {}
     mobile, email = validate_credentials(creds, errors)
     district = _worker_fields(signup, errors)
@@ -178,13 +194,15 @@ def create_staff_user(creds: Credentials, role: Role, association_id: int | None
 
 
 def suspend_user(actor: User, user: User, reason: str) -> User:
-    """Suspend an account and end all its sessions at once."""
+    """Suspend an account and end all its sessions and API tokens at once."""
     authz.require(policy.can_suspend_user(actor, user), actor, "account.suspend", user)
     if user.status == UserStatus.SUSPENDED:
         raise Conflict(_l("This account is already suspended."))
     reason = text_field(reason, required=True, max_length=1000)
     user.status = UserStatus.SUSPENDED
     sessions.revoke_all(user)
+    # Tokens stay dead after a reinstatement too: the owner makes new ones.
+    api_tokens.revoke_all(user)
     if user.worker_profile is not None:
         # A suspended worker must not keep places others could fill, nor be offered new ones.
         closing.release_worker(actor, user.worker_profile, reason)
