@@ -58,7 +58,7 @@ class Config:
     # whichever comes first (ASVS L2: 12 h absolute, 30 min idle); both checked on the server.
     SESSION_LIFETIME_HOURS = _env_int("SESSION_LIFETIME_HOURS", 12)
     SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
-    # The cookie carries only the session row's token; a permanent cookie would outlive it.
+    # Flask's own cookie lifetime, should a session be made permanent: never past the above.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_LIFETIME_HOURS)
     SESSION_COOKIE_NAME = "session"
     # Registrations per account (the mobile number or email asked about) in the window above.

@@ -264,7 +264,15 @@ def test_an_admin_logs_a_worker_out_everywhere(
     assert event.object_id == worker.user.id and event.details["sessions"] == 1
 
 
-# 5. Authentication attempts audited ----------------------------------------------------
+# 5. Authentication attempts and refusals audited ---------------------------------------
+
+
+def test_a_refused_page_is_a_403_and_an_audit_event(client, login, make_user):
+    staff = make_user(Role.FACTORY_STAFF)
+    login(staff.mobile, PASSWORD)
+    assert client.get("/worker/profile").status_code == 403
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action.like("denied.%")))
+    assert event.action == "denied.worker.pages" and event.actor_id == staff.id
 
 
 def test_a_throttled_login_is_audited(app, login, make_user):
