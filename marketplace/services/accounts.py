@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, Throttled
 from ..extensions import db
 from ..identifiers import IdentifierError, normalise_email, normalise_mobile, normalise_national_id
 from ..models import (
@@ -23,7 +23,7 @@ from ..models import (
 )
 from . import api_tokens, audit, authz, closing, sessions, throttle
 from .common import text_field
-from .passwords import hash_password, password_problems
+from .passwords import hash_password, password_problems, verify_password
 
 
 @dataclass
@@ -224,6 +224,36 @@ def reinstate_user(actor: User, user: User) -> User:
         raise Conflict(_l("This account is not suspended."))
     user.status = UserStatus.ACTIVE
     audit.record("account.reinstated", actor=actor, obj=user, association_id=actor.association_id)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str, *, ip: str | None) -> User:
+    """Change one's own password; every other session and every API token of the user ends.
+
+    The current password is checked like a login (throttled, failures audited), so a
+    stolen session cannot be turned into the password by guessing here.
+    """
+    key = sessions.account_key(user)
+    try:
+        throttle.record_attempt(AttemptKind.LOGIN, key, ip, throttle.login_limits())
+    except Throttled:
+        audit.record("auth.password_change_throttled", actor=user, obj=user)
+        db.session.commit()
+        raise
+    if not verify_password(user.password_hash, current or ""):
+        audit.record("auth.password_change_failed", actor=user, obj=user)
+        db.session.commit()
+        message = _l("The current password is wrong.")
+        raise Invalid(message, fields={"current_password": [message]})
+    problems = password_problems(new or "", [user.name, user.mobile or "", user.email or ""])
+    if problems:
+        raise Invalid(_l("Please correct the marked fields."), fields={"password": problems})
+    throttle.forget_account(AttemptKind.LOGIN, key)
+    user.password_hash = hash_password(new)
+    ended = sessions.revoke_all(user, keep_token=user.session_token)
+    tokens = api_tokens.revoke_all(user)
+    audit.record("auth.password_changed", actor=user, obj=user, sessions=ended, tokens=tokens)
     db.session.commit()
     return user
 

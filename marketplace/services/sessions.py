@@ -48,7 +48,8 @@ def _find_user(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(column == identifier))
 
 
-def _account_key(user: User | None, identifier: str) -> str:
+def account_key(user: User | None, identifier: str = "") -> str:
+    """The throttling key of an account, or of a name that matches none."""
     # One count per account, whether it is tried by mobile number or by email.
     return throttle.keyed_hash(f"user:{user.id}" if user else f"name:{identifier}")
 
@@ -57,9 +58,9 @@ def log_in(identifier: str, password: str, *, ip: str | None, user_agent: str = 
     """Check the credentials and open a session; the returned user carries its token."""
     name = _normalise_identifier(identifier)
     user = _find_user(name)
-    account_key = _account_key(user, name)
+    key = account_key(user, name)
     try:
-        throttle.record_attempt(AttemptKind.LOGIN, account_key, ip, throttle.login_limits())
+        throttle.record_attempt(AttemptKind.LOGIN, key, ip, throttle.login_limits())
     except Throttled:
         audit.record("auth.login_throttled", actor=None, obj=user)
         db.session.commit()
@@ -72,7 +73,7 @@ def log_in(identifier: str, password: str, *, ip: str | None, user_agent: str = 
         audit.record("auth.login_refused_suspended", actor=user, obj=user)
         db.session.commit()
         raise Unauthenticated(_l("This account is suspended. Contact your association."))
-    throttle.forget_account(AttemptKind.LOGIN, account_key)
+    throttle.forget_account(AttemptKind.LOGIN, key)
     return _open_session(user, password, ip, user_agent)
 
 
@@ -142,12 +143,15 @@ def log_out(user: User) -> None:
     user.session_token = None
 
 
-def revoke_all(user: User) -> int:
-    """End every open session of the user; the caller commits. Returns how many."""
+def revoke_all(user: User, *, keep_token: str | None = None) -> int:
+    """End every open session of the user (but keep_token's); the caller commits. How many."""
+    query = update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
+    )
+    if keep_token:
+        query = query.where(UserSession.token_hash != _token_hash(keep_token))
     result = db.session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow()),
+        query.values(revoked_at=utcnow()),
         execution_options={"synchronize_session": False},
     )
     return result.rowcount

@@ -15,7 +15,10 @@ DEMO_FACTORY_OWNER = "13800000001"
 # Who logs in (None: nobody) and the pages they open.
 VISITS = {
     "public": (None, ["/", "/auth/login", "/auth/register/worker", "/auth/register/factory"]),
-    "worker": (DEMO_WORKER, ["/worker/profile", "/worker/shifts", "/account/"]),
+    "worker": (
+        DEMO_WORKER,
+        ["/worker/profile", "/worker/shifts", "/account/", "/account/password"],
+    ),
     "factory": (DEMO_FACTORY_OWNER, ["/factory/", "/factory/shifts/new"]),
     "moderator": (DEMO_MODERATOR, ["/association/", "/association/members"]),
     "admin": (DEMO_ADMIN, ["/association/dashboard"]),

@@ -11,7 +11,7 @@ from config import TestConfig
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, Invitation, Role, UserSession, utcnow
-from marketplace.services import accounts
+from marketplace.services import accounts, api_tokens
 from marketplace.services.roster_write import token_hash
 from tests.conftest import IsolatedClient, csrf_from
 from tests.factories import PASSWORD
@@ -202,6 +202,45 @@ def test_a_session_ends_after_the_idle_limit(app, client, login, make_user):
 # 4. Sessions ended: password set, suspension, an admin ------------------------------------
 
 
+NEW_PASSWORD = "Quite-Another-Passphrase-42"
+
+
+def test_changing_the_password_ends_every_other_session_and_token(
+    app, client, post_form, login, make_user
+):
+    user = make_user()
+    elsewhere = _other_client(app, user.mobile)
+    token = api_tokens.create_token(user, "script").secret
+    login(user.mobile, PASSWORD)
+    data = {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    assert post_form("/account/password", data).status_code == 302
+    assert client.get("/account/").status_code == 200  # this browser stays logged in
+    assert elsewhere.get("/account/").status_code == 302  # the other one is logged out
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/auth/me", headers=bearer).status_code == 401
+    assert "auth.password_changed" in _actions()
+    # The new password works, the old one no longer does.
+    assert login(user.mobile, PASSWORD).status_code == 401
+    assert login(user.mobile, NEW_PASSWORD).status_code == 302
+
+
+def test_a_wrong_current_password_changes_nothing_and_is_audited(
+    client, post_form, login, make_user
+):
+    user = make_user()
+    login(user.mobile, PASSWORD)
+    data = {
+        "current_password": "Not-My-Password-1",
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
+    response = post_form("/account/password", data)
+    assert response.status_code == 422
+    assert "The current password is wrong." in response.get_data(as_text=True)
+    assert _actions()[-1] == "auth.password_change_failed"
+    assert client.get("/account/").status_code == 200
+
+
 def test_setting_a_password_through_an_invitation_ends_the_sessions(client, login, make_user):
     user = make_user()
     _logged_in_row(login, user)
@@ -216,7 +255,7 @@ def test_setting_a_password_through_an_invitation_ends_the_sessions(client, logi
     page = other.get(f"/invite/{token}")
     assert page.status_code == 200
     data = {"csrf_token": csrf_from(page.get_data(as_text=True))}
-    data |= {"password": "Quite-Another-Passphrase-42", "confirm": "Quite-Another-Passphrase-42"}
+    data |= {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     assert other.post(f"/invite/{token}", data=data).status_code == 302
     assert client.get("/account/").status_code == 302
 
