@@ -1,6 +1,7 @@
 """Configuration classes; every value can be overridden from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -53,7 +54,15 @@ class Config:
     REGISTRATION_MAX_PER_ADDRESS = _env_int("REGISTRATION_MAX_PER_ADDRESS", 20)
     # How many reverse proxies in front set X-Forwarded-For; 0 trusts none.
     TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
-    SESSION_IDLE_DAYS = _env_int("SESSION_IDLE_DAYS", 14)
+    # Sessions end SESSION_LIFETIME_HOURS after login, or after SESSION_IDLE_MINUTES unused,
+    # whichever comes first (ASVS L2: 12 h absolute, 30 min idle); both checked on the server.
+    SESSION_LIFETIME_HOURS = _env_int("SESSION_LIFETIME_HOURS", 12)
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    # Flask's own cookie lifetime, should a session be made permanent: never past the above.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_LIFETIME_HOURS)
+    SESSION_COOKIE_NAME = "session"
+    # Registrations per account (the mobile number or email asked about) in the window above.
+    REGISTRATION_MAX_PER_ACCOUNT = _env_int("REGISTRATION_MAX_PER_ACCOUNT", 5)
 
     SHIFTS_PER_PAGE = 20
     # Anonymous visitors' copies of the open-shift list and shift pages, per process: how old a
@@ -62,15 +71,13 @@ class Config:
     PAGE_CACHE_ENTRIES = _env_int("PAGE_CACHE_ENTRIES", 512)
 
     # JSON API (/api/v1, flask-smorest). The OpenAPI document and the docs page are served
-    # by the app itself; the docs page loads Swagger UI from the app's own static files.
+    # by the app itself; the docs page (api/docs.py, not flask-smorest's, whose inline script
+    # the CSP refuses) loads Swagger UI from the app's own static files.
     API_TITLE = "Shared-staff marketplace"
     API_VERSION = "1"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "docs"
-    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/static/"
-    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}  # no badge fetched from elsewhere
     # The largest JSON body the API reads; bigger ones get 413 before anything is parsed.
     API_MAX_CONTENT_LENGTH = _env_int("API_MAX_CONTENT_LENGTH", 64 * 1024)
     # Origins allowed to call the API from a browser with credentials; empty: no CORS headers.
@@ -155,6 +162,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 1)
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # one object a line, for a log shipper
+    # __Host-: the browser keeps it only if Secure, Path=/ and without Domain, so neither a
+    # sibling subdomain nor plain HTTP can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session" if SESSION_COOKIE_SECURE else "session"
 
     @classmethod
     def check(cls) -> None:

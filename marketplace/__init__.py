@@ -31,6 +31,7 @@ def create_app(config: type | str | None = None, **overrides) -> Flask:
 
     register_logging(app)
     register_extensions(app)
+    register_security_headers(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -66,6 +67,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # our server-side session rows do this job
     login_manager.user_loader(load_user_from_session_token)
+
+
+def register_security_headers(app: Flask) -> None:
+    from .web import security_headers
+
+    security_headers.init_app(app)
 
 
 class DatabaseIntConverter(IntegerConverter):

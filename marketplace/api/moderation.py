@@ -9,6 +9,7 @@ from ..schemas.moderation import (
     CertificateVerifySchema,
     ContactReasonSchema,
     DecisionReasonSchema,
+    EndedSessionsSchema,
     MemberFactorySchema,
     ReviewedShiftSchema,
     SkillVerifySchema,
@@ -16,7 +17,7 @@ from ..schemas.moderation import (
     WorkerContactSchema,
     WorkerSkillSchema,
 )
-from ..services import association_queries, moderation
+from ..services import association_queries, moderation, sessions
 from .base import Blueprint, post_action
 from .security import auth_required, current_actor
 
@@ -114,6 +115,15 @@ def _verify_certificate(actor, worker_certificate_id, data):
     return moderation.verify_worker_certificate(
         actor, worker_certificate_id, association_id=data["association_id"]
     )
+
+
+@_decision(
+    "users/<int:user_id>/end-sessions",
+    "Admins only: log a user out everywhere (every session ended, every API token revoked).",
+    EndedSessionsSchema,
+)
+def _end_sessions(actor, user_id, data):
+    return sessions.end_all(actor, user_id)
 
 
 @blp.post("/workers/<int:worker_id>/contact")

@@ -29,7 +29,8 @@ SECURITY_SCHEMES = {
         "type": "apiKey",
         "in": "cookie",
         "name": "session",
-        "description": "The session cookie of POST /api/v1/auth/login. State-changing "
+        "description": "The session cookie of POST /api/v1/auth/login (named __Host-session "
+        "in production). State-changing "
         "requests also send the X-CSRFToken header (GET /api/v1/auth/csrf).",
     },
 }
@@ -54,7 +55,7 @@ def authenticate_request() -> None:
     secret = _bearer_secret()
     if secret is None:
         return
-    user = api_tokens.user_for_token(secret) if secret else None
+    user = api_tokens.user_for_token(secret)
     if user is None:
         raise Unauthenticated(_l("This API token is unknown, revoked or expired."))
     g._login_user = user  # Flask-Login's current_user for this request, never the cookie's

@@ -14,6 +14,14 @@ class DecisionReasonSchema(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class EndedSessionsSchema(StrictSchema):
+    """What an admin's "log out everywhere" ended."""
+
+    user_id = fields.Integer(dump_only=True)
+    sessions_ended = fields.Integer(dump_only=True)
+    tokens_revoked = fields.Integer(dump_only=True)
+
+
 class SkillVerifySchema(StrictSchema):
     level = Int(
         load_default=None,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, Throttled
 from ..extensions import db
 from ..identifiers import IdentifierError, normalise_email, normalise_mobile, normalise_national_id
 from ..models import (
@@ -21,9 +21,9 @@ from ..models import (
     WorkerKind,
     WorkerProfile,
 )
-from . import audit, authz, closing, sessions, throttle
+from . import api_tokens, audit, authz, closing, sessions, throttle
 from .common import text_field
-from .passwords import hash_password, password_problems
+from .passwords import hash_password, password_problems, verify_password
 
 
 @dataclass
@@ -105,14 +105,30 @@ def commit_new_account(action: str, user: User, **details) -> User:
     return user
 
 
-def check_registration_rate(ip: str | None) -> None:
-    """Registration reveals whether a number is taken: limit how fast anyone can ask."""
-    throttle.record_attempt(AttemptKind.REGISTRATION, None, ip, throttle.registration_limits())
+def check_registration_rate(creds: Credentials, ip: str | None) -> None:
+    """Registration reveals whether a number is taken: limit how fast anyone can ask.
+
+    Counted per address and per mobile number or email asked about (as keyed hashes).
+    """
+    limits = throttle.registration_limits()
+    keys = [_registration_key(value) for value in (creds.mobile, creds.email) if value.strip()]
+    # The address is counted once per registration, on the first row.
+    for n, key in enumerate(keys or [None]):
+        throttle.record_attempt(AttemptKind.REGISTRATION, key, ip if n == 0 else None, limits)
+
+
+def _registration_key(value: str) -> str:
+    value = value.strip()
+    try:
+        value = normalise_email(value) if "@" in value else normalise_mobile(value)
+    except IdentifierError:
+        value = value.lower()
+    return throttle.keyed_hash(f"register:{value}")
 
 
 def register_worker(creds: Credentials, signup: WorkerSignup, *, ip: str | None) -> User:
     """Create a worker account and profile, homed at the chosen district's centre."""
-    check_registration_rate(ip)
+    check_registration_rate(creds, ip)
     errors: dict = {}
     mobile, email = validate_credentials(creds, errors)
     district = _worker_fields(signup, errors)
@@ -178,13 +194,15 @@ def create_staff_user(creds: Credentials, role: Role, association_id: int | None
 
 
 def suspend_user(actor: User, user: User, reason: str) -> User:
-    """Suspend an account and end all its sessions at once."""
+    """Suspend an account and end all its sessions and API tokens at once."""
     authz.require(policy.can_suspend_user(actor, user), actor, "account.suspend", user)
     if user.status == UserStatus.SUSPENDED:
         raise Conflict(_l("This account is already suspended."))
     reason = text_field(reason, required=True, max_length=1000)
     user.status = UserStatus.SUSPENDED
     sessions.revoke_all(user)
+    # Tokens stay dead after a reinstatement too: the owner makes new ones.
+    api_tokens.revoke_all(user)
     if user.worker_profile is not None:
         # A suspended worker must not keep places others could fill, nor be offered new ones.
         closing.release_worker(actor, user.worker_profile, reason)
@@ -206,6 +224,36 @@ def reinstate_user(actor: User, user: User) -> User:
         raise Conflict(_l("This account is not suspended."))
     user.status = UserStatus.ACTIVE
     audit.record("account.reinstated", actor=actor, obj=user, association_id=actor.association_id)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str, *, ip: str | None) -> User:
+    """Change one's own password; every other session and every API token of the user ends.
+
+    The current password is checked like a login (throttled, failures audited), so a
+    stolen session cannot be turned into the password by guessing here.
+    """
+    key = sessions.account_key(user)
+    try:
+        throttle.record_attempt(AttemptKind.LOGIN, key, ip, throttle.login_limits())
+    except Throttled:
+        audit.record("auth.password_change_throttled", actor=user, obj=user)
+        db.session.commit()
+        raise
+    if not verify_password(user.password_hash, current or ""):
+        audit.record("auth.password_change_failed", actor=user, obj=user)
+        db.session.commit()
+        message = _l("The current password is wrong.")
+        raise Invalid(message, fields={"current_password": [message]})
+    problems = password_problems(new or "", [user.name, user.mobile or "", user.email or ""])
+    if problems:
+        raise Invalid(_l("Please correct the marked fields."), fields={"password": problems})
+    throttle.forget_account(AttemptKind.LOGIN, key)
+    user.password_hash = hash_password(new)
+    ended = sessions.revoke_all(user, keep_token=user.session_token)
+    tokens = api_tokens.revoke_all(user)
+    audit.record("auth.password_changed", actor=user, obj=user, sessions=ended, tokens=tokens)
     db.session.commit()
     return user
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -94,17 +94,46 @@ def revoke_token(actor: User, token_id: int) -> ApiToken:
     return token
 
 
+def revoke_all(user: User) -> int:
+    """Revoke every token of the user (suspension, an admin's logout); the caller commits."""
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
 def user_for_token(secret: str) -> User | None:
-    """The active user behind a live token, or None (unknown, revoked, expired, suspended)."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+    """The active user behind a live token, or None (unknown, revoked, expired, suspended).
+
+    A refused token is an audit event naming why and which token row, never the secret.
+    """
+    token = None
+    if secret:
+        token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
     now = utcnow()
-    if token is None or token.revoked_at is not None:
-        return None
-    if token.expires_at is not None and token.expires_at <= now:
-        return None
-    if token.user.status != UserStatus.ACTIVE:
+    problem = _problem(token, now)
+    if problem:
+        audit.record(
+            "auth.token_refused", actor=token.user if token else None, obj=token, reason=problem
+        )
+        db.session.commit()
         return None
     if token.last_used_at is None or now - token.last_used_at > _TOUCH_INTERVAL:
         token.last_used_at = now
         db.session.commit()
     return token.user
+
+
+def _problem(token: ApiToken | None, now: datetime) -> str | None:
+    if token is None:
+        return "unknown"
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    if token.user.status != UserStatus.ACTIVE:
+        return "suspended"
+    return None

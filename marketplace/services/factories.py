@@ -48,7 +48,7 @@ class NewFactory:
 
 def register_with_new_factory(creds: Credentials, new: NewFactory, *, ip: str | None) -> User:
     """Staff account plus a factory awaiting its association's verification."""
-    check_registration_rate(ip)
+    check_registration_rate(creds, ip)
     errors: dict = {}
     mobile, email = validate_credentials(creds, errors)
     code = _factory_fields(new, errors)
@@ -110,7 +110,7 @@ def _first_site(new: NewFactory, factory: Factory, district: District) -> Site:
 
 def register_joining_factory(creds: Credentials, uscc: str, *, ip: str | None) -> User:
     """Staff account that asks to join a registered factory; an owner admits it."""
-    check_registration_rate(ip)
+    check_registration_rate(creds, ip)
     errors: dict = {}
     mobile, email = validate_credentials(creds, errors)
     factory = None

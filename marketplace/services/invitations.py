@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Invitation, User, utcnow
-from . import audit
+from . import api_tokens, audit, sessions
 from .passwords import hash_password, password_problems
 from .roster_write import token_hash
 
@@ -14,17 +14,28 @@ _USED = _l("This invitation has been used already. Log in with your password.")
 
 
 def open_invitation(token: str) -> Invitation:
-    """The invitation behind a link, if it is still open (unused and not expired)."""
+    """The invitation behind a link, if it is still open (unused and not expired).
+
+    A refused link is an audit event (why, and which invitation if any), never the token.
+    """
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == token_hash(token or ""))
     )
     if invitation is None:
+        _refused(None, "unknown")
         raise NotFound(_l("This invitation link is not valid. Ask for a new one."))
     if invitation.used_at is not None:
+        _refused(invitation, "used")
         raise Conflict(_USED)
     if invitation.expires_at <= utcnow():
+        _refused(invitation, "expired")
         raise Conflict(_l("This invitation has expired. Ask your association for a new one."))
     return invitation
+
+
+def _refused(invitation: Invitation | None, reason: str) -> None:
+    audit.record("auth.invitation_refused", obj=invitation, reason=reason)
+    db.session.commit()
 
 
 def accept(token: str, password: str) -> User:
@@ -45,6 +56,9 @@ def accept(token: str, password: str) -> User:
         db.session.rollback()
         raise Conflict(_USED)
     user.password_hash = hash_password(password)
+    # A new password ends whatever was logged in with the old one (and its API tokens).
+    sessions.revoke_all(user)
+    api_tokens.revoke_all(user)
     audit.record("invitation.accepted", actor=user, obj=invitation)
     db.session.commit()
     return user

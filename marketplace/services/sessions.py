@@ -1,8 +1,10 @@
 """Logging in and out, server-side sessions, and failed-login throttling.
 
 The cookie carries a random token; the database keeps its SHA-256 and whether
-it was revoked. Logout, suspension or a password change revoke the row, so an
-old cookie is refused by the server even if the browser still sends it.
+it was revoked. Logout, suspension, a password set through an invitation or an
+admin's "end sessions" revoke the row, so an old cookie is refused by the server
+even if the browser still sends it. A session also ends SESSION_LIFETIME_HOURS after
+login and after SESSION_IDLE_MINUTES without a request.
 """
 
 import hashlib
@@ -13,14 +15,17 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ..errors import Unauthenticated
+from .. import policy
+from ..errors import NotFound, Throttled, Unauthenticated
 from ..extensions import db
 from ..identifiers import IdentifierError, looks_like_email, normalise_email, normalise_mobile
 from ..models import AttemptKind, User, UserSession, UserStatus, utcnow
-from . import audit, throttle
+from . import api_tokens, audit, authz, throttle
 from .passwords import hash_password, needs_rehash, verify_password
 
-# Refresh last_seen_at at most this often, so reads do not all turn into writes.
+# Refresh last_seen_at at most this often, so reads do not all turn into writes. A session
+# in use may look up to this much idler than it is: it can end a little before the idle limit,
+# never after it.
 _TOUCH_INTERVAL = timedelta(minutes=5)
 
 
@@ -43,7 +48,8 @@ def _find_user(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(column == identifier))
 
 
-def _account_key(user: User | None, identifier: str) -> str:
+def account_key(user: User | None, identifier: str = "") -> str:
+    """The throttling key of an account, or of a name that matches none."""
     # One count per account, whether it is tried by mobile number or by email.
     return throttle.keyed_hash(f"user:{user.id}" if user else f"name:{identifier}")
 
@@ -52,8 +58,13 @@ def log_in(identifier: str, password: str, *, ip: str | None, user_agent: str = 
     """Check the credentials and open a session; the returned user carries its token."""
     name = _normalise_identifier(identifier)
     user = _find_user(name)
-    account_key = _account_key(user, name)
-    throttle.record_attempt(AttemptKind.LOGIN, account_key, ip, throttle.login_limits())
+    key = account_key(user, name)
+    try:
+        throttle.record_attempt(AttemptKind.LOGIN, key, ip, throttle.login_limits())
+    except Throttled:
+        audit.record("auth.login_throttled", actor=None, obj=user)
+        db.session.commit()
+        raise
     if not verify_password(user.password_hash if user else None, password):
         audit.record("auth.login_failed", actor=None, obj=user)
         db.session.commit()
@@ -62,7 +73,7 @@ def log_in(identifier: str, password: str, *, ip: str | None, user_agent: str = 
         audit.record("auth.login_refused_suspended", actor=user, obj=user)
         db.session.commit()
         raise Unauthenticated(_l("This account is suspended. Contact your association."))
-    throttle.forget_account(AttemptKind.LOGIN, account_key)
+    throttle.forget_account(AttemptKind.LOGIN, key)
     return _open_session(user, password, ip, user_agent)
 
 
@@ -86,24 +97,36 @@ def _open_session(user: User, password: str, ip, user_agent: str) -> User:
 
 
 def load_session(token: str | None) -> User | None:
-    """The user behind a live session token, or None (revoked, idle, or suspended)."""
+    """The user behind a live session token, or None (revoked, expired, idle, or suspended)."""
     if not token:
         return None
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
-    idle_limit = timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
-    if now - row.last_seen_at > idle_limit:
+    if _expired(row, now):
         return None
     user = row.user
     if user.status != UserStatus.ACTIVE:
         return None
-    if now - row.last_seen_at > _TOUCH_INTERVAL:
+    if now - row.last_seen_at > _touch_interval():
         row.last_seen_at = now
         db.session.commit()
     user.session_token = token
     return user
+
+
+def _expired(row: UserSession, now) -> bool:
+    config = current_app.config
+    lifetime = timedelta(hours=config["SESSION_LIFETIME_HOURS"])
+    idle_limit = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    return now - row.created_at > lifetime or now - row.last_seen_at > idle_limit
+
+
+def _touch_interval() -> timedelta:
+    # With a short idle limit, touch often enough that the error stays a sixth of it.
+    idle_limit = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    return min(_TOUCH_INTERVAL, idle_limit / 6)
 
 
 def log_out(user: User) -> None:
@@ -120,10 +143,37 @@ def log_out(user: User) -> None:
     user.session_token = None
 
 
-def revoke_all(user: User) -> None:
-    """End every open session of the user; the caller commits."""
-    db.session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+def revoke_all(user: User, *, keep_token: str | None = None) -> int:
+    """End every open session of the user (but keep_token's); the caller commits. How many."""
+    query = update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
     )
+    if keep_token:
+        query = query.where(UserSession.token_hash != _token_hash(keep_token))
+    result = db.session.execute(
+        query.values(revoked_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
+def end_all(actor: User, user_id: int) -> dict:
+    """An admin logs a user out everywhere: every session ended, every API token revoked."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
+    authz.require(policy.is_admin(actor), actor, "auth.sessions_end", user)
+    ended = {
+        "user_id": user.id,
+        "sessions_ended": revoke_all(user),
+        "tokens_revoked": api_tokens.revoke_all(user),
+    }
+    audit.record(
+        "auth.sessions_ended",
+        actor=actor,
+        obj=user,
+        sessions=ended["sessions_ended"],
+        tokens=ended["tokens_revoked"],
+    )
+    db.session.commit()
+    return ended

@@ -49,7 +49,7 @@ def registration_limits() -> Limits:
     config = current_app.config
     return Limits(
         window_seconds=config["REGISTRATION_WINDOW_SECONDS"],
-        per_account=None,
+        per_account=config["REGISTRATION_MAX_PER_ACCOUNT"],
         per_account_address=None,
         per_address=config["REGISTRATION_MAX_PER_ADDRESS"],
     )

@@ -79,3 +79,14 @@ class FactoryRegistrationForm(CredentialsForm):
     district_id = SelectField(_l("Site district"), coerce=int, validate_choice=False)
     lat = FloatField(_l("Latitude (optional)"), validators=[Optional(), NumberRange(-90, 90)])
     lon = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(-180, 180)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=256)]
+    )
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )

@@ -14,7 +14,7 @@ from flask_login import login_required
 
 from ..errors import Invalid
 from ..models import ReportCategory, ReportTarget
-from ..services import accounts, association_queries, moderation, reports
+from ..services import accounts, association_queries, moderation, reports, sessions
 from .association_forms import DecisionForm
 from .helpers import acting_user, association_in_view
 
@@ -43,6 +43,9 @@ DECISIONS = {
     ("workers", "reinstate"): lambda a, i, f: accounts.reinstate_user(
         a, _worker_account(a, i, "account.reinstate")
     ),
+    ("workers", "end-sessions"): lambda a, i, f: sessions.end_all(
+        a, _worker_account(a, i, "auth.sessions_end").id
+    ),
 }
 DONE_MESSAGES = {
     "verify": lambda: _("Verified."),
@@ -52,6 +55,7 @@ DONE_MESSAGES = {
     "approve": lambda: _("Approved; the shift is open."),
     "resolve": lambda: _("The report is resolved."),
     "dismiss": lambda: _("The report is dismissed."),
+    "end-sessions": lambda: _("Logged out everywhere."),
 }
 REPORT_CATEGORY_LABELS = {
     ReportCategory.UNSAFE_CONDITIONS: _l("Unsafe conditions"),

@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from ..errors import Invalid
 from ..models import AgreementStatus, ApplicationStatus, EnrolmentStatus, Payer
 from ..services import (
+    authz,
     reference,
     worker_queries,
     workers,
@@ -75,10 +76,9 @@ def _labels():
 
 
 def _worker():
-    """The logged-in worker's profile; anyone else is not a worker and gets 403."""
+    """The logged-in worker's profile; anyone else is not a worker and gets an audited 403."""
     profile = current_user.worker_profile
-    if profile is None:
-        abort(403)
+    authz.require(profile is not None, acting_user(), "worker.pages", acting_user())
     return profile
 
 

@@ -277,7 +277,7 @@ def test_an_idle_session_is_refused(app, client, login, make_user):
     user = make_user()
     login(user.mobile, PASSWORD)
     row = db.session.scalar(sa.select(UserSession))
-    row.last_seen_at -= timedelta(days=app.config["SESSION_IDLE_DAYS"], minutes=1)
+    row.last_seen_at -= timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
     db.session.commit()
     assert client.get("/account/").status_code == 302
 
