@@ -4,6 +4,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import or_, select
 
+from .cli_backup import backup_command, restore_command
 from .cli_jobs import offers_cli
 from .cli_notifications import notifications_cli
 from .cli_placement import placement_cli
@@ -79,3 +80,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(placement_cli)
     app.cli.add_command(roster_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
