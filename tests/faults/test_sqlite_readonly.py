@@ -1,0 +1,142 @@
+"""A SQLite database that cannot be written (read-only, then a full disk) while the app serves.
+
+The app runs under gunicorn on a SQLite file that lives on its own small tmpfs. The tests
+run as root, whom file modes do not stop, so "read-only" is the immutable attribute
+(chattr +i) on the file and its directory: every write fails as it would for a user without
+write permission. "Full" is the real thing: the tmpfs filled up with a filler file.
+
+While the condition lasts, a registration (API and web form) gets a 503 that says the
+database cannot be written; reading pages still works; no 500, no traceback. Afterwards the
+file passes PRAGMA integrity_check with the earlier data intact, and once the condition is
+lifted writes work again without restarting anything.
+"""
+
+import contextlib
+import shutil
+import sqlite3
+import subprocess
+
+import pytest
+
+from .live_app import Visitor, error_code, flask, gunicorn, mobile_number, server_env
+
+DISK_BYTES = 32 * 1024 * 1024  # room for the seeded database with 50 workers, then filled
+SEED_WORKERS = "50"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, timeout=30)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A directory on its own tmpfs of DISK_BYTES, unmounted afterwards."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = _run("mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(disk))
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()})")
+    try:
+        yield disk
+    finally:
+        _run("chattr", "-i", str(disk), *map(str, disk.glob("*")))
+        _run("umount", "-l", str(disk))
+
+
+@contextlib.contextmanager
+def _immutable(*paths):
+    """chattr +i: not even root may write, create or delete there until it is lifted."""
+    names = [str(p) for p in paths]
+    done = _run("chattr", "+i", *names)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +i is not supported here ({done.stderr.strip()})")
+    try:
+        yield
+    finally:
+        _run("chattr", "-i", *names)
+
+
+@contextlib.contextmanager
+def _full(disk):
+    """Fill the filesystem to the last byte; free it again afterwards."""
+    filler = disk / "filler"
+    try:
+        # Unbuffered, so the ENOSPC comes from a write here and not from close().
+        with filler.open("wb", buffering=0) as file, contextlib.suppress(OSError):
+            while True:
+                file.write(b"\0" * 65536)
+        assert shutil.disk_usage(disk).free < 4096
+        yield
+    finally:
+        filler.unlink(missing_ok=True)
+
+
+def _district(database) -> int:
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute("SELECT min(id) FROM districts").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def _users_with(database, mobiles) -> set[str]:
+    connection = sqlite3.connect(database)
+    try:
+        rows = connection.execute("SELECT mobile FROM users WHERE mobile LIKE '+86198%'")
+        stored = {row[0].removeprefix("+86") for row in rows}
+    finally:
+        connection.close()
+    return stored & set(mobiles)
+
+
+def _integrity(database) -> list[str]:
+    connection = sqlite3.connect(database)
+    try:
+        return [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    finally:
+        connection.close()
+
+
+def _assert_created(response) -> None:
+    assert response.status_code in (201, 302), response.text[:500]
+
+
+def _assert_refused(visitor: Visitor, n: int, district: int) -> None:
+    """Both ways of registering are refused cleanly; the list of shifts still shows."""
+    api = visitor.register_api(mobile_number(n), district)
+    assert api.status_code == 503, api.text
+    assert error_code(api) == "database_unwritable"
+    assert "cannot be written" in api.json()["error"]["message"]
+    assert api.headers.get("Retry-After")
+
+    page = visitor.register_form(mobile_number(n + 1), district)
+    assert page.status_code == 503, page.text[:500]
+    assert "cannot be written" in page.text and "Traceback" not in page.text
+
+    assert visitor.get("/").status_code == 200  # reading needs no write
+
+
+def test_writes_are_refused_cleanly_while_the_database_cannot_be_written(small_disk, tmp_path):
+    database = small_disk / "marketplace.db"
+    env = server_env(f"sqlite:///{database}")
+    flask(env, "db", "upgrade")
+    flask(env, "seed-demo", "--workers", SEED_WORKERS)
+    district = _district(database)
+
+    with gunicorn(env, tmp_path / "server.log") as base_url:
+        visitor = Visitor(base_url)
+        _assert_created(visitor.register_api(mobile_number(1), district))
+
+        with _immutable(database, small_disk):
+            _assert_refused(visitor, 10, district)
+        _assert_created(visitor.register_api(mobile_number(2), district))
+
+        with _full(small_disk):
+            _assert_refused(visitor, 20, district)
+        _assert_created(visitor.register_api(mobile_number(3), district))
+        _assert_created(visitor.register_form(mobile_number(4), district))
+
+    assert _integrity(database) == ["ok"]
+    tried = [mobile_number(n) for n in (1, 2, 3, 4, 10, 11, 20, 21)]
+    assert _users_with(database, tried) == {mobile_number(n) for n in (1, 2, 3, 4)}
+    assert "Traceback" not in (tmp_path / "server.log").read_text()
