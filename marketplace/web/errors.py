@@ -97,7 +97,7 @@ def _database_response(unwritable: bool):
         message = _("The database cannot be written at the moment, so nothing was saved.")
     else:
         code = "database_unavailable"
-        message = _("The database is unavailable at the moment. Please try again in a moment.")
+        message = _("The database is unavailable just now. Please try again in a few seconds.")
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
     if _wants_json():
         return json_error(code, message, 503, None, headers)

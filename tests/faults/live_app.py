@@ -129,12 +129,12 @@ def gunicorn(env: dict, log_path: Path, workers: int = 2):
 
 
 class Visitor:
-    """One browser: its own cookies, English pages, every request bounded by REQUEST_SECONDS."""
+    """One browser: its own cookies and language, every request bounded by REQUEST_SECONDS."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, language: str = "en"):
         self.base_url = base_url
         self.http = requests.Session()
-        self.http.headers["Accept-Language"] = "en"
+        self.http.headers["Accept-Language"] = language
 
     def get(self, path: str) -> requests.Response:
         return self.http.get(self.base_url + path, timeout=REQUEST_SECONDS)

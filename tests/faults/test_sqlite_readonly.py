@@ -115,6 +115,10 @@ def _assert_refused(visitor: Visitor, n: int, district: int) -> None:
 
     assert visitor.get("/").status_code == 200  # reading needs no write
 
+    in_chinese = Visitor(visitor.base_url, "zh-CN").register_api(mobile_number(n + 2), district)
+    assert in_chinese.status_code == 503
+    assert in_chinese.json()["error"]["message"] == "数据库暂时无法写入，本次操作未保存。"
+
 
 def test_writes_are_refused_cleanly_while_the_database_cannot_be_written(small_disk, tmp_path):
     database = small_disk / "marketplace.db"
@@ -137,6 +141,6 @@ def test_writes_are_refused_cleanly_while_the_database_cannot_be_written(small_d
         _assert_created(visitor.register_form(mobile_number(4), district))
 
     assert _integrity(database) == ["ok"]
-    tried = [mobile_number(n) for n in (1, 2, 3, 4, 10, 11, 20, 21)]
+    tried = [mobile_number(n) for n in (1, 2, 3, 4, 10, 11, 12, 20, 21, 22)]
     assert _users_with(database, tried) == {mobile_number(n) for n in (1, 2, 3, 4)}
     assert "Traceback" not in (tmp_path / "server.log").read_text()
