@@ -66,10 +66,18 @@ def sqlite_path(database_url: str) -> Path:
     return Path(name)
 
 
-def default_backup_path(now: datetime | None = None) -> Path:
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def default_backup_path() -> Path:
     """instance/backups/marketplace-YYYYmmdd-HHMMSS.db, in UTC."""
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    return BACKUP_DIR / f"marketplace-{stamp}.db"
+    return BACKUP_DIR / f"marketplace-{_stamp()}.db"
+
+
+def before_restore_path(live: Path) -> Path:
+    """Where the live database is kept before a restore: beside it, stamped in UTC."""
+    return live.with_name(f"{live.stem}-before-restore-{_stamp()}{live.suffix}")
 
 
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
@@ -93,6 +101,24 @@ def integrity_problems(path: Path) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+def _copy(source: Path, destination: Path) -> None:
+    """All pages of source into destination in one step of the backup API."""
+    src = _connect(source, read_only=True)
+    try:
+        dst = _connect(destination)
+        try:
+            # One step: the source stays read-locked and the destination write-locked for the
+            # whole copy, so the copy is one committed state and nobody reads it half-done.
+            # (Stepwise copying would restart whenever someone else writes.)
+            src.backup(dst, pages=-1)
+        finally:
+            dst.close()
+    except sqlite3.Error as error:
+        raise BackupError(f"Copying {source} to {destination} failed: {error}") from error
+    finally:
+        src.close()
+
+
 def backup_sqlite(source: Path, destination: Path) -> BackupResult:
     """Copy a live SQLite database consistently to a new file, checked before it is kept."""
     if not source.is_file():
@@ -102,19 +128,14 @@ def backup_sqlite(source: Path, destination: Path) -> BackupResult:
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
-    src = _connect(source, read_only=True)
-    dst = sqlite3.connect(partial)
     try:
-        # All pages in one step: the source stays read-locked for the copy, so the copy is
-        # one committed state. (Stepwise copying restarts whenever someone else writes.)
-        src.backup(dst, pages=-1)
-    finally:
-        dst.close()
-        src.close()
-    problems = integrity_problems(partial)
-    if problems:
+        _copy(source, partial)
+        problems = integrity_problems(partial)
+        if problems:
+            raise BackupError("The copy failed its integrity check: " + "; ".join(problems[:5]))
+    except BackupError:
         partial.unlink(missing_ok=True)
-        raise BackupError("The copy failed its integrity check: " + "; ".join(problems[:5]))
+        raise
     partial.rename(destination)  # a backup file under its final name is always complete
     return BackupResult(destination, destination.stat().st_size)
 
@@ -158,38 +179,41 @@ def check_restorable(path: Path) -> RestoreCheck:
     return RestoreCheck(revisions[0], head_revision())
 
 
-def _matching_version(connection: sqlite3.Connection) -> int | None:
-    """The matching data's version stamp, or None before the migration that added it."""
+def _matching_version_of(path: Path) -> int | None:
+    """The matching data's version stamp, or None (no file, or older than that migration)."""
+    if not path.exists():
+        return None
+    connection = _connect(path, read_only=True)
     try:
         row = connection.execute("SELECT version FROM matching_state WHERE id = 1").fetchone()
     except sqlite3.DatabaseError:
         return None
+    finally:
+        connection.close()
     return row[0] if row else None
 
 
-def restore_sqlite(candidate: Path, live: Path, previous: Path) -> RestoreCheck:
-    """Replace the live database's content with a checked backup, in one locked copy.
+def restore_sqlite(candidate: Path, live: Path, previous: Path) -> Path | None:
+    """Replace the live database's content with a checked backup (check_restorable first).
 
-    The live database is first backed up to ``previous``, so a mistaken restore can be undone.
+    The live database, if there is one, is first backed up to ``previous`` (returned), so a
+    mistaken restore can be undone.
     """
-    check = check_restorable(candidate)
-    if candidate.resolve() == live.resolve():
+    if live.exists() and candidate.resolve() == live.resolve():
         raise BackupError("The backup and the live database are the same file.")
-    backup_sqlite(live, previous)
-    src = _connect(candidate, read_only=True)
-    dst = _connect(live)
-    try:
-        before = _matching_version(dst) or 0
-        # The destination is locked for the whole copy: other connections wait (busy_timeout)
-        # and then read the restored database, never a half-written one.
-        src.backup(dst, pages=-1)
-        restored = _matching_version(dst)
-        if restored is not None:
-            # Cached matching indexes compare this number; move it past any they may hold.
-            version = max(before, restored) + 1
-            dst.execute("UPDATE matching_state SET version = ? WHERE id = 1", (version,))
-            dst.commit()
-    finally:
-        dst.close()
-        src.close()
-    return check
+    kept = backup_sqlite(live, previous).path if live.exists() else None
+    before = _matching_version_of(live) or 0
+    _copy(candidate, live)
+    # Cached matching indexes compare this number; move it past any they may hold.
+    restored = _matching_version_of(live)
+    if restored is not None:
+        connection = _connect(live)
+        try:
+            with connection:
+                connection.execute(
+                    "UPDATE matching_state SET version = ? WHERE id = 1",
+                    (max(before, restored) + 1,),
+                )
+        finally:
+            connection.close()
+    return kept

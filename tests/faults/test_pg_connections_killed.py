@@ -141,6 +141,8 @@ def test_the_app_survives_killed_database_connections(seeded_database, tmp_path)
     env = seeded_database
     assert served_value(env, "app.config['SQLALCHEMY_ENGINE_OPTIONS']['pool_pre_ping']") == "True"
     assert served_value(env, "db.engine.pool._pre_ping") == "True"
+    production = {**env, "MARKETPLACE_ENV": "production"}
+    assert served_value(production, "db.engine.pool._pre_ping") == "True"
     engine = sa.create_engine(DATABASE_URL, poolclass=NullPool)
     with engine.connect() as conn:
         district_id = conn.scalar(sa.text("SELECT min(id) FROM districts"))

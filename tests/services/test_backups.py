@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -56,6 +57,20 @@ def sqlite_app(live):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+def _kept(output: str):
+    """The path of the pre-restore copy the command reports."""
+    line = next(line for line in output.splitlines() if "is kept at" in line)
+    return Path(line.rsplit(" ", 1)[1].rstrip("."))
+
+
+def _codes(path) -> set[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return {row[0] for row in connection.execute("SELECT code FROM skills")}
+    finally:
+        connection.close()
 
 
 def _digest(path) -> str:
@@ -135,11 +150,21 @@ def test_flask_backup_writes_a_checked_copy_and_restore_brings_a_deleted_row_bac
     assert refused.exit_code != 0 and "--yes" in refused.output
     assert db.session.scalar(sa.select(Skill).where(Skill.code == "sock.linking")) is None
 
-    restored = runner.invoke(args=["restore", str(copy), "--yes"])
-    assert restored.exit_code == 0, restored.output
+    other_process = sqlite3.connect(live)  # stays open across the restore, as a server's would
+    try:
+        restored = runner.invoke(args=["restore", str(copy), "--yes"])
+        assert restored.exit_code == 0, restored.output
+        seen = other_process.execute("SELECT name_zh FROM skills WHERE code = 'sock.linking'")
+        assert seen.fetchall() == [("缝头",)]
+    finally:
+        other_process.close()
     db.session.remove()
     assert db.session.scalar(sa.select(Skill.name_zh).where(Skill.code == "sock.linking")) == "缝头"
     assert backups.integrity_problems(live) == []
+    kept = _kept(restored.output)
+    assert kept.parent == live.parent and "sock.linking" not in _codes(
+        kept
+    )  # the database as it was before the restore
 
 
 @pytest.mark.parametrize("kind", ["text", "other_schema", "unknown_revision"])
