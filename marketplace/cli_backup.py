@@ -42,12 +42,12 @@ def restore_command(path: Path, yes: bool) -> None:
                 f" everything in {live}; stop the app, then run again with --yes."
             )
         db.engine.dispose()  # this process holds no connection to the file being replaced
-        kept = backups.restore_sqlite(path, live, backups.before_restore_path(live))
+        restored = backups.restore_sqlite(path, live, backups.before_restore_path(live))
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {path} into {live}.")
-    if kept:
-        click.echo(f"The database as it was is kept at {kept}.")
+    if restored.kept:
+        click.echo(f"The database as it was is kept at {restored.kept}.")
     if check.needs_upgrade:
         click.echo(f"The backup is at revision {check.revision}, older than {check.head}:")
         click.echo("run `flask db upgrade` before starting the app.")

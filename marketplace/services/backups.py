@@ -193,12 +193,19 @@ def _matching_version_of(path: Path) -> int | None:
     return row[0] if row else None
 
 
-def restore_sqlite(candidate: Path, live: Path, previous: Path) -> Path | None:
-    """Replace the live database's content with a checked backup (check_restorable first).
+@dataclass(frozen=True)
+class Restored:
+    check: RestoreCheck
+    kept: Path | None  # the live database as it was before, if there was one
 
-    The live database, if there is one, is first backed up to ``previous`` (returned), so a
-    mistaken restore can be undone.
+
+def restore_sqlite(candidate: Path, live: Path, previous: Path) -> Restored:
+    """Replace the live database's content with a backup that passes check_restorable.
+
+    The live database, if there is one, is first backed up to ``previous``, so a mistaken
+    restore can be undone.
     """
+    check = check_restorable(candidate)
     if live.exists() and candidate.resolve() == live.resolve():
         raise BackupError("The backup and the live database are the same file.")
     kept = backup_sqlite(live, previous).path if live.exists() else None
@@ -216,4 +223,4 @@ def restore_sqlite(candidate: Path, live: Path, previous: Path) -> Path | None:
                 )
         finally:
             connection.close()
-    return kept
+    return Restored(check, kept)
