@@ -1,5 +1,7 @@
 """Domain and HTTP errors as pages (or as JSON under /api)."""
 
+import contextlib
+
 from flask import Flask, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
@@ -112,20 +114,37 @@ def handle_database_error(error: OperationalError):
     is told to try again (Retry-After) instead.
     """
     current_app.logger.warning("database error on %s: %s", request.path, error.orig)
-    db.session.rollback()
+    _discard_session()
     unwritable = _unwritable(error)
     try:
         return _database_response(unwritable)
     except SQLAlchemyError:
         # Loading the user (for their language or the menu) failed too: answer as to a visitor.
-        db.session.rollback()
+        _discard_session()
         g._login_user = AnonymousUserMixin()
         return _database_response(unwritable)
+
+
+def _discard_session(exc: BaseException | None = None) -> None:
+    """Roll the request's session back; if its connection has died, drop it instead of failing.
+
+    A ROLLBACK on a connection the server has just terminated raises. At teardown that would
+    escape Flask, and the server would answer a bare 500 in place of the response already
+    made; so the dead connection is invalidated (given up without a word to the server).
+    """
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        with contextlib.suppress(SQLAlchemyError):
+            db.session().invalidate()  # the scoped session does not pass this one on
 
 
 def register(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(OperationalError, handle_database_error)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in
+    # reverse): nothing is left to roll back when Flask-SQLAlchemy closes the session.
+    app.teardown_appcontext(_discard_session)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing:

@@ -22,6 +22,7 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from marketplace.extensions import db
 from tests.conftest import _reset_schema
 
 from .live_app import Visitor, error_code, flask, gunicorn, mobile_number, served_value, server_env
@@ -193,3 +194,25 @@ def test_the_app_survives_killed_database_connections(seeded_database, tmp_path)
     assert [o.status for o in recovery] == [201, 200] * (RECOVERY_REQUESTS // 2), recovery
     assert "Traceback" not in log_path.read_text()
     engine.dispose()
+
+
+def test_a_connection_killed_after_the_view_ran_does_not_cost_the_response(app, client):
+    """The kill lands between the view and teardown: the page made is still the answer.
+
+    (Without care, the ROLLBACK at teardown raises on the dead connection, past Flask, and
+    gunicorn answers a bare 500; the test above caught that now and then, this one always.)
+    """
+    killer = sa.create_engine(DATABASE_URL, poolclass=NullPool)
+
+    @app.after_request
+    def kill_own_connection(response):
+        pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+        with killer.connect() as conn:
+            assert conn.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return response
+
+    try:
+        assert client.get("/").status_code == 200
+        assert client.get("/api/v1/skills").status_code == 200
+    finally:
+        killer.dispose()
