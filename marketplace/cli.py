@@ -4,6 +4,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import or_, select
 
+from .cli_backup import backup_command, restore_command
 from .cli_database import create_database_command
 from .cli_jobs import jobs_cli, offers_cli
 from .cli_notifications import notifications_cli
@@ -82,3 +83,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(placement_cli)
     app.cli.add_command(roster_cli)
     app.cli.add_command(create_database_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

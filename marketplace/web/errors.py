@@ -1,12 +1,17 @@
 """Domain and HTTP errors as pages (or as JSON under /api)."""
 
-from flask import Flask, current_app, redirect, render_template, request, url_for
+import contextlib
+
+from flask import Flask, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ..api.errors import http_error_json, json_error
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Throttled, Unauthenticated
+from ..extensions import db
 
 STATUS_BY_ERROR = {
     NotFound: 404,
@@ -73,8 +78,73 @@ def handle_unexpected(error: Exception):
     return render_template("errors/error.html", status=500, message=message), 500
 
 
+# SQLite's primary result codes for a file that cannot be written: read-only, disk full, and
+# "cannot open" (a connection opened earlier cannot create its journal in a read-only
+# directory); PostgreSQL's SQLSTATE for a full disk.
+_SQLITE_UNWRITABLE = {8, 13, 14}
+_PG_UNWRITABLE = {"53100"}
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def _unwritable(error: OperationalError) -> bool:
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_UNWRITABLE
+    return getattr(error.orig, "sqlstate", None) in _PG_UNWRITABLE
+
+
+def _database_response(unwritable: bool):
+    if unwritable:
+        code = "database_unwritable"
+        message = _("The database cannot be written at the moment, so nothing was saved.")
+    else:
+        code = "database_unavailable"
+        message = _("The database is unavailable just now. Please try again in a few seconds.")
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    if _wants_json():
+        return json_error(code, message, 503, None, headers)
+    return render_template("errors/error.html", status=503, message=message), 503, headers
+
+
+def handle_database_error(error: OperationalError):
+    """A database that dropped the connection or cannot be written: 503, never a traceback.
+
+    Nothing is retried here: pool_pre_ping already replaces connections that died while idle,
+    and re-running a request whose connection died mid-way could repeat a write; the client
+    is told to try again (Retry-After) instead.
+    """
+    current_app.logger.warning("database error on %s: %s", request.path, error.orig)
+    _discard_session()
+    unwritable = _unwritable(error)
+    try:
+        return _database_response(unwritable)
+    except SQLAlchemyError:
+        # Loading the user (for their language or the menu) failed too: answer as to a visitor.
+        _discard_session()
+        g._login_user = AnonymousUserMixin()
+        return _database_response(unwritable)
+
+
+def _discard_session(exc: BaseException | None = None) -> None:
+    """Roll the request's session back; if its connection has died, drop it instead of failing.
+
+    A ROLLBACK on a connection the server has just terminated raises. At teardown that would
+    escape Flask, and the server would answer a bare 500 in place of the response already
+    made; so the dead connection is invalidated (given up without a word to the server).
+    """
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        with contextlib.suppress(SQLAlchemyError):
+            db.session().invalidate()  # the scoped session does not pass this one on
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(OperationalError, handle_database_error)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in
+    # reverse): nothing is left to roll back when Flask-SQLAlchemy closes the session.
+    app.teardown_appcontext(_discard_session)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing:
