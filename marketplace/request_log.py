@@ -163,15 +163,26 @@ def _user_id() -> int | None:
     return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
 
 
+def _logged_path() -> str:
+    """The matched route's pattern (/invite/<token>), else the path; never the query string.
+
+    A path can carry a secret (an invitation link's token) and a query string a mobile number;
+    the pattern names the page without either.
+    """
+    rule = request.url_rule
+    return rule.rule if rule is not None else request.path
+
+
 def finish_request(response):
     """Log the request's line and echo its id."""
     request_id = g.get("request_id") or _incoming_request_id()
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started is not None else None
     response.headers[REQUEST_ID_HEADER] = request_id
+    path = _logged_path()
     fields = {
         "method": request.method,
-        "path": request.path,  # never the query string
+        "path": path,
         "status": response.status_code,
         "duration_ms": round(duration, 1) if duration is not None else None,
         "remote_addr": request.remote_addr,
@@ -180,7 +191,7 @@ def finish_request(response):
     request_log.info(
         "%s %s %s %sms",
         request.method,
-        request.path,
+        path,
         response.status_code,
         fields["duration_ms"],
         extra=fields,

@@ -234,6 +234,9 @@ def change_password(user: User, current: str, new: str, *, ip: str | None) -> Us
     The current password is checked like a login (throttled, failures audited), so a
     stolen session cannot be turned into the password by guessing here.
     """
+    problems = password_problems(new or "", [user.name, user.mobile or "", user.email or ""])
+    if problems:  # before the attempt is counted: choosing a weak password is not a failed login
+        raise Invalid(_l("Please correct the marked fields."), fields={"password": problems})
     key = sessions.account_key(user)
     try:
         throttle.record_attempt(AttemptKind.LOGIN, key, ip, throttle.login_limits())
@@ -246,9 +249,6 @@ def change_password(user: User, current: str, new: str, *, ip: str | None) -> Us
         db.session.commit()
         message = _l("The current password is wrong.")
         raise Invalid(message, fields={"current_password": [message]})
-    problems = password_problems(new or "", [user.name, user.mobile or "", user.email or ""])
-    if problems:
-        raise Invalid(_l("Please correct the marked fields."), fields={"password": problems})
     throttle.forget_account(AttemptKind.LOGIN, key)
     user.password_hash = hash_password(new)
     ended = sessions.revoke_all(user, keep_token=user.session_token)

@@ -163,13 +163,17 @@ def _availability(ids: np.ndarray) -> Availability:
             AvailabilityWindow.worker_id, AvailabilityWindow.starts_at, AvailabilityWindow.ends_at
         )
     ).all()
-    rows = np.searchsorted(ids, np.asarray([w[0] for w in windows], dtype=np.int64))
+    worker_ids = np.asarray([w[0] for w in windows], dtype=np.int64)
+    rows = np.minimum(np.searchsorted(ids, worker_ids), max(len(ids) - 1, 0))
+    # A worker added between the two queries has windows but no row yet: skip them.
+    known = (rows < len(ids)) & (ids[rows] == worker_ids) if len(ids) else rows < 0
+    rows = rows[known]
     has_windows = np.zeros(len(ids), dtype=bool)
     has_windows[rows] = True
     return Availability(
         rows=rows.astype(np.intp),
-        starts=np.asarray([w[1].timestamp() for w in windows], dtype=np.float64),
-        ends=np.asarray([w[2].timestamp() for w in windows], dtype=np.float64),
+        starts=np.asarray([w[1].timestamp() for w in windows], dtype=np.float64)[known],
+        ends=np.asarray([w[2].timestamp() for w in windows], dtype=np.float64)[known],
         has_windows=has_windows,
     )
 

@@ -160,9 +160,10 @@ def revoke_all(user: User, *, keep_token: str | None = None) -> int:
 def end_all(actor: User, user_id: int) -> dict:
     """An admin logs a user out everywhere: every session ended, every API token revoked."""
     user = db.session.get(User, user_id)
+    # Refused before a missing user is told apart, so no one else learns which ids exist.
+    authz.require(policy.is_admin(actor), actor, "auth.sessions_end", user)
     if user is None:
         raise NotFound(_l("No such user."))
-    authz.require(policy.is_admin(actor), actor, "auth.sessions_end", user)
     ended = {
         "user_id": user.id,
         "sessions_ended": revoke_all(user),

@@ -3,10 +3,10 @@
 On a crisis morning thousands of people open the same list of open shifts at once. Rendering
 it takes about ten milliseconds; handing out a copy made a moment ago takes a fraction of one.
 A copy is at most PAGE_CACHE_SECONDS old and nothing relies on it for correctness: applying
-and every other action read the database, and the shift page they lead to says how many places
-are left now. Signed-in users, whose pages differ (their language, what they applied for),
-always get a fresh page, as does anyone with a message waiting to be shown, and a page whose
-rendering touched the session is never kept, so no one's token or message reaches another.
+and every other action read the database and answer from it. Signed-in users, whose pages
+differ (their language, what they applied for), always get a fresh page, as does anyone with a
+message waiting to be shown; and a page that wrote to the session or rendered a CSRF token is
+never kept, so no one's token or message reaches another.
 """
 
 import threading
@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from functools import wraps
 
-from flask import Response, current_app, request, session
+from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -76,6 +76,12 @@ def _cacheable() -> bool:
     )
 
 
+def _personal() -> bool:
+    # Flask-WTF writes the session only for a visitor's first token; later ones sit in g.
+    token_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    return session.modified or token_field in g
+
+
 def cached_for_anonymous(view):
     """Serve anonymous GETs of `view` from a copy at most PAGE_CACHE_SECONDS old."""
 
@@ -88,7 +94,7 @@ def cached_for_anonymous(view):
         page = _store().get(key, time.monotonic())
         if page is None:
             response = current_app.make_response(view(*args, **kwargs))
-            if response.status_code != 200 or session.modified:
+            if response.status_code != 200 or _personal():
                 return response
             page = (response.get_data(), response.content_type)
             _store().put(key, page, time.monotonic())

@@ -1,8 +1,10 @@
 """Anonymous copies of the shift list: a few seconds old at most, never anyone's own page."""
 
 import pytest
+from flask import render_template_string
 
 from marketplace.models import Role
+from marketplace.web.page_cache import cached_for_anonymous
 from tests.factories import PASSWORD
 
 
@@ -68,3 +70,20 @@ def test_a_signed_in_users_language_switch_needs_the_token(client, login, post_f
     response = post_form("/language", {"locale": "en", "next": "/"}, page="/account/")
     assert response.status_code == 302
     assert worker.locale == "en"
+
+
+def test_a_page_with_a_visitors_csrf_token_is_never_shared(app, client, cache):
+    # A visitor who already holds a token (they opened the login page) renders it without
+    # writing the session; a page that shows it must still not become everyone's copy.
+
+    @app.get("/_test/form")
+    @cached_for_anonymous
+    def form_page():
+        return render_template_string('<input name="csrf_token" value="{{ csrf_token() }}">')
+
+    login_page = client.get("/auth/login").get_data(as_text=True)
+    token = login_page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    assert token in client.get("/_test/form").get_data(as_text=True)
+    stranger = app.test_client()
+    stranger.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the same copy's key
+    assert token not in stranger.get("/_test/form").get_data(as_text=True)

@@ -123,3 +123,13 @@ def test_the_error_log_of_a_500_carries_the_request_id(database_url, capsys):
             db.engine.dispose()
         app.config["LOG_FORMAT"] = "text"
         request_log.configure_logging(app)
+
+
+def test_a_secret_in_a_path_is_logged_as_the_route_pattern(client, json_logs):
+    # An invitation link's token sets a password: whoever reads the logs must not get it.
+    secret = "k3y-0f-an-invitation-link-nobody-may-read"
+    client.get(f"/invite/{secret}")
+    client.get(f"/no-such-page/{secret}")  # no route: the path, as the 404 was for it
+    paths = [line["path"] for line in _request_lines(json_logs())]
+    assert paths[0] == "/invite/<token>"
+    assert secret not in json.dumps(json_logs()[:1])
