@@ -21,7 +21,7 @@ from ..models import (
     WorkerKind,
     WorkerProfile,
 )
-from . import api_tokens, audit, authz, closing, sessions, throttle
+from . import audit, authz, closing, sessions, throttle
 from .common import text_field
 from .passwords import hash_password, password_problems, verify_password
 
@@ -200,9 +200,7 @@ def suspend_user(actor: User, user: User, reason: str) -> User:
         raise Conflict(_l("This account is already suspended."))
     reason = text_field(reason, required=True, max_length=1000)
     user.status = UserStatus.SUSPENDED
-    sessions.revoke_all(user)
-    # Tokens stay dead after a reinstatement too: the owner makes new ones.
-    api_tokens.revoke_all(user)
+    sessions.end_everything(user)
     if user.worker_profile is not None:
         # A suspended worker must not keep places others could fill, nor be offered new ones.
         closing.release_worker(actor, user.worker_profile, reason)
@@ -251,8 +249,7 @@ def change_password(user: User, current: str, new: str, *, ip: str | None) -> Us
         raise Invalid(message, fields={"current_password": [message]})
     throttle.forget_account(AttemptKind.LOGIN, key)
     user.password_hash = hash_password(new)
-    ended = sessions.revoke_all(user, keep_token=user.session_token)
-    tokens = api_tokens.revoke_all(user)
+    ended, tokens = sessions.end_everything(user, keep_token=user.session_token)
     audit.record("auth.password_changed", actor=user, obj=user, sessions=ended, tokens=tokens)
     db.session.commit()
     return user

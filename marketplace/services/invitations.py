@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Invitation, User, utcnow
-from . import api_tokens, audit, sessions
+from . import audit, sessions
 from .passwords import hash_password, password_problems
 from .roster_write import token_hash
 
@@ -57,8 +57,7 @@ def accept(token: str, password: str) -> User:
         raise Conflict(_USED)
     user.password_hash = hash_password(password)
     # A new password ends whatever was logged in with the old one (and its API tokens).
-    sessions.revoke_all(user)
-    api_tokens.revoke_all(user)
+    sessions.end_everything(user)
     audit.record("invitation.accepted", actor=user, obj=invitation)
     db.session.commit()
     return user

@@ -157,6 +157,14 @@ def revoke_all(user: User, *, keep_token: str | None = None) -> int:
     return result.rowcount
 
 
+def end_everything(user: User, *, keep_token: str | None = None) -> tuple[int, int]:
+    """End the user's sessions (but keep_token's) and revoke every API token; caller commits.
+
+    How many of each ended. Tokens stay dead after a reinstatement too: the owner makes new ones.
+    """
+    return revoke_all(user, keep_token=keep_token), api_tokens.revoke_all(user)
+
+
 def end_all(actor: User, user_id: int) -> dict:
     """An admin logs a user out everywhere: every session ended, every API token revoked."""
     user = db.session.get(User, user_id)
@@ -164,17 +172,7 @@ def end_all(actor: User, user_id: int) -> dict:
     authz.require(policy.is_admin(actor), actor, "auth.sessions_end", user)
     if user is None:
         raise NotFound(_l("No such user."))
-    ended = {
-        "user_id": user.id,
-        "sessions_ended": revoke_all(user),
-        "tokens_revoked": api_tokens.revoke_all(user),
-    }
-    audit.record(
-        "auth.sessions_ended",
-        actor=actor,
-        obj=user,
-        sessions=ended["sessions_ended"],
-        tokens=ended["tokens_revoked"],
-    )
+    ended, revoked = end_everything(user)
+    audit.record("auth.sessions_ended", actor=actor, obj=user, sessions=ended, tokens=revoked)
     db.session.commit()
-    return ended
+    return {"user_id": user.id, "sessions_ended": ended, "tokens_revoked": revoked}
