@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..errors import Conflict, Invalid, Throttled
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..identifiers import IdentifierError, normalise_email, normalise_mobile, normalise_national_id
 from ..models import (
@@ -236,12 +236,9 @@ def change_password(user: User, current: str, new: str, *, ip: str | None) -> Us
     if problems:  # before the attempt is counted: choosing a weak password is not a failed login
         raise Invalid(_l("Please correct the marked fields."), fields={"password": problems})
     key = sessions.account_key(user)
-    try:
-        throttle.record_attempt(AttemptKind.LOGIN, key, ip, throttle.login_limits())
-    except Throttled:
-        audit.record("auth.password_change_throttled", actor=user, obj=user)
-        db.session.commit()
-        raise
+    sessions.count_password_attempt(
+        key, ip, "auth.password_change_throttled", actor=user, user=user
+    )
     if not verify_password(user.password_hash, current or ""):
         audit.record("auth.password_change_failed", actor=user, obj=user)
         db.session.commit()

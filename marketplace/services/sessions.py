@@ -54,17 +54,22 @@ def account_key(user: User | None, identifier: str = "") -> str:
     return throttle.keyed_hash(f"user:{user.id}" if user else f"name:{identifier}")
 
 
+def count_password_attempt(key: str, ip, throttled_event: str, *, actor, user) -> None:
+    """Count one password check against the login limits; audit and raise Throttled if over."""
+    try:
+        throttle.record_attempt(AttemptKind.LOGIN, key, ip, throttle.login_limits())
+    except Throttled:
+        audit.record(throttled_event, actor=actor, obj=user)
+        db.session.commit()
+        raise
+
+
 def log_in(identifier: str, password: str, *, ip: str | None, user_agent: str = "") -> User:
     """Check the credentials and open a session; the returned user carries its token."""
     name = _normalise_identifier(identifier)
     user = _find_user(name)
     key = account_key(user, name)
-    try:
-        throttle.record_attempt(AttemptKind.LOGIN, key, ip, throttle.login_limits())
-    except Throttled:
-        audit.record("auth.login_throttled", actor=None, obj=user)
-        db.session.commit()
-        raise
+    count_password_attempt(key, ip, "auth.login_throttled", actor=None, user=user)
     if not verify_password(user.password_hash if user else None, password):
         audit.record("auth.login_failed", actor=None, obj=user)
         db.session.commit()
