@@ -39,10 +39,10 @@ def register(app: Flask) -> None:
     """Make the app's Api object, register the resources and serve the docs page's files."""
     from ..extensions import MarketplaceApi
     from . import docs
-    from .security import SECURITY_SCHEMES
+    from .security import security_schemes
 
     api = MarketplaceApi(app)  # one per app: it holds the app's OpenAPI document
-    for name, scheme in SECURITY_SCHEMES.items():
+    for name, scheme in security_schemes(app.config["SESSION_COOKIE_NAME"]).items():
         api.spec.components.security_scheme(name, scheme)
     for name in RESOURCES:
         module = import_module(f".{name}", __name__)

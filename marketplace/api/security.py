@@ -28,12 +28,17 @@ SECURITY_SCHEMES = {
     "cookieAuth": {
         "type": "apiKey",
         "in": "cookie",
-        "name": "session",
-        "description": "The session cookie of POST /api/v1/auth/login (named __Host-session "
-        "in production). State-changing "
+        "name": "session",  # replaced by the configured name in security_schemes()
+        "description": "The session cookie of POST /api/v1/auth/login. State-changing "
         "requests also send the X-CSRFToken header (GET /api/v1/auth/csrf).",
     },
 }
+
+
+def security_schemes(cookie_name: str) -> dict:
+    """The schemes as the OpenAPI document states them, with this app's cookie name."""
+    cookie = {**SECURITY_SCHEMES["cookieAuth"], "name": cookie_name}
+    return {**SECURITY_SCHEMES, "cookieAuth": cookie}
 
 
 def _is_api_request() -> bool:

@@ -159,6 +159,11 @@ def test_the_production_session_cookie_is_host_only_secure_and_http_only(product
     assert "Path=/" in cookie and "SameSite=Lax" in cookie
 
 
+def test_the_api_document_names_the_cookie_the_app_sets(production_app):
+    spec = production_app().test_client().get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["securitySchemes"]["cookieAuth"]["name"] == "__Host-session"
+
+
 def test_development_keeps_the_plain_cookie_name(app):
     assert app.config["SESSION_COOKIE_NAME"] == "session"
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
