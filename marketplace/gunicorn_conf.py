@@ -31,3 +31,26 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 0)
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# gunicorn's own lines (workers booting, "Error handling request <uri>") in the app's format and
+# through its masking of mobile and ID numbers; the root logger is left for the app to set up.
+_FORMATS = {"json": "JsonFormatter", "text": "TextFormatter"}
+_FORMATTER = _FORMATS[os.environ.get("LOG_FORMAT", "json")]
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"app": {"()": f"marketplace.request_log.{_FORMATTER}"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "app",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "root": {"level": "WARNING", "handlers": []},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["console"], "propagate": False},
+        # The app logs each request itself, with its route's pattern and never a query string.
+        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+    },
+}
