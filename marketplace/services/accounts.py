@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, Throttled
 from ..extensions import db
 from ..identifiers import IdentifierError, normalise_email, normalise_mobile, normalise_national_id
 from ..models import (
@@ -112,9 +112,16 @@ def check_registration_rate(creds: Credentials, ip: str | None) -> None:
     """
     limits = throttle.registration_limits()
     keys = [_registration_key(value) for value in (creds.mobile, creds.email) if value.strip()]
-    # The address is counted once per registration, on the first row.
-    for n, key in enumerate(keys or [None]):
-        throttle.record_attempt(AttemptKind.REGISTRATION, key, ip if n == 0 else None, limits)
+    recorded = []
+    try:
+        # The address is counted once per registration, on the first row.
+        for n, key in enumerate(keys or [None]):
+            address = ip if n == 0 else None
+            recorded.append(throttle.record_attempt(AttemptKind.REGISTRATION, key, address, limits))
+    except Throttled:
+        # A refused registration counts for none of its keys, as a refused attempt never does.
+        throttle.forget_attempts(recorded)
+        raise
 
 
 def _registration_key(value: str) -> str:

@@ -97,6 +97,14 @@ def _over_limit(kind, account_key, ip, since, limits: Limits) -> bool:
     return False
 
 
+def forget_attempts(attempts: list[AuthAttempt]) -> None:
+    """Delete attempts recorded a moment ago (their request was refused after all); commits."""
+    if attempts:
+        ids = [attempt.id for attempt in attempts]
+        db.session.execute(delete(AuthAttempt).where(AuthAttempt.id.in_(ids)))
+        db.session.commit()
+
+
 def forget_account(kind: AttemptKind, account_key: str) -> None:
     """After a success: earlier failures on the account no longer count. Caller commits."""
     db.session.execute(
