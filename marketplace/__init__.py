@@ -1,9 +1,13 @@
 """The shared-staff marketplace: create_app() builds the Flask application."""
 
+import os
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import Pool
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -143,4 +147,22 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        path = next(row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main")
         cursor.close()
+        if path and not _sqlite_file_writable(path):
+            # SQLite quietly opens a file it may not write read-only, and the connection stays
+            # read-only for good: remember it, so it is replaced once the file is writable.
+            connection_record.info["read_only_sqlite_file"] = path
+
+
+def _sqlite_file_writable(path: str) -> bool:
+    # The directory too: a write creates the journal beside the file.
+    return os.access(path, os.W_OK) and os.access(os.path.dirname(path) or ".", os.W_OK)
+
+
+@event.listens_for(Pool, "checkout")
+def _replace_read_only_sqlite(dbapi_connection, connection_record, connection_proxy) -> None:
+    """Hand out a fresh connection in place of one opened read-only, once writes are possible."""
+    path = connection_record.info.get("read_only_sqlite_file")
+    if path and _sqlite_file_writable(path):
+        raise DisconnectionError("the SQLite file can be written again")  # the pool reconnects

@@ -19,6 +19,9 @@ import sqlite3
 import subprocess
 
 import pytest
+import sqlalchemy as sa
+
+import marketplace  # noqa: F401  (the engine hooks under test)
 
 from .live_app import Visitor, error_code, flask, gunicorn, mobile_number, server_env
 
@@ -164,3 +167,23 @@ def test_a_full_disk_refuses_writes_cleanly_until_there_is_room(small_disk, tmp_
             _assert_refused(visitor, 10, district)
         _assert_writes_work(visitor, 3, district)
     _assert_intact(database, log_path, written=(1, 2, 3, 4), refused=(10, 11, 12))
+
+
+def test_a_connection_opened_while_the_file_was_read_only_is_replaced_after(tmp_path):
+    # SQLite opens a file it may not write read-only, and such a connection stays read-only;
+    # kept in the pool, it would refuse every write after the file became writable again.
+    directory = tmp_path / "db"
+    directory.mkdir()
+    database = directory / "marketplace.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+    engine = sa.create_engine(f"sqlite:///{database}", poolclass=sa.pool.QueuePool)
+    try:
+        with _immutable(database, directory), engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT count(*) FROM notes")) == 0
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO notes VALUES ('written')"))
+        with engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT count(*) FROM notes")) == 1
+    finally:
+        engine.dispose()
