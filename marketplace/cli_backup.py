@@ -35,16 +35,18 @@ def restore_command(path: Path, yes: bool) -> None:
     """Replace the SQLite database with the backup at PATH (the current one is kept first)."""
     live = _live_path()
     try:
-        check = backups.check_restorable(path)
         if not yes:
+            check = backups.check_restorable(path)
             raise click.ClickException(
                 f"{path} is a sound backup at revision {check.revision}. Restoring replaces"
                 f" everything in {live}; stop the app, then run again with --yes."
             )
         db.engine.dispose()  # this process holds no connection to the file being replaced
+        # restore_sqlite checks the file itself before it replaces anything.
         restored = backups.restore_sqlite(path, live, backups.before_restore_path(live))
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
+    check = restored.check
     click.echo(f"Restored {path} into {live}.")
     if restored.kept:
         click.echo(f"The database as it was is kept at {restored.kept}.")

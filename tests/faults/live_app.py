@@ -1,24 +1,21 @@
 """Helpers (no fixtures) for fault tests: the real app under gunicorn, and a client for it.
 
-The server is a subprocess in its own process group, so a test kills it and anything it
-started in one go; every wait here is bounded.
+The server comes from tests/live_server.py (its own process group, bounded waits).
 """
 
 import contextlib
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
+from tests import live_server
+
 ROOT = Path(__file__).resolve().parents[2]
-SERVER_START_SECONDS = 60
 COMMAND_SECONDS = 300
 REQUEST_SECONDS = 15  # a request that takes longer counts as a hang
 STRONG_PASSWORD = "Spring-return-to-work-2020!"
@@ -65,67 +62,12 @@ def served_value(env: dict, expression: str) -> str:
     return done.stdout.strip()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_answering(url: str, server: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited early:\n{log_path.read_text()}")
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise AssertionError(
-        f"no answer from {url} in {SERVER_START_SECONDS} s:\n{log_path.read_text()}"
-    )
-
-
-def stop(server: subprocess.Popen) -> None:
-    """Terminate the server's process group; kill it if it does not go within 15 s."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=15)
-
-
 @contextlib.contextmanager
 def gunicorn(env: dict, log_path: Path, workers: int = 2):
     """Serve wsgi:app with gunicorn sync workers; yields the base URL, stops it afterwards."""
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(workers),
-        "--timeout",
-        "30",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--access-logfile",
-        "-",
-        "wsgi:app",
-    ]
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_until_answering(base_url + "/", server, log_path)
+    options = ["--workers", str(workers), "--timeout", "30", "--access-logfile", "-"]
+    with live_server.gunicorn(options, "wsgi:app", env, log_path) as base_url:
         yield base_url
-    finally:
-        stop(server)
 
 
 class Visitor:

@@ -20,18 +20,19 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests import live_server  # noqa: E402
+
 RESULTS = ROOT / "bench" / "loadtest_results.json"
 GUNICORN_CONF = ROOT / "marketplace" / "gunicorn_conf.py"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/loadtest"
@@ -39,12 +40,6 @@ GOALS = {"list_rps_share": 0.40, "list_p99_over_p50": 3.0}
 # gunicorn's worker class for every server of the run (--worker-class gthread to compare).
 WORKER_CLASS: dict[str, str] = {}
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _flask(env: dict, *args: str, timeout: float = 1800) -> float:
@@ -100,43 +95,12 @@ def seed(env: dict, workers: int) -> float:
 @contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int, log_path: Path, ready_path: str):
     """Serve `app_spec` with the production gunicorn configuration on a free local port."""
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers)]
-    if GUNICORN_CONF.exists():
-        command += ["--config", str(GUNICORN_CONF)]
-    with log_path.open("ab") as log:
-        server = subprocess.Popen(
-            [*command, app_spec],
-            cwd=ROOT,
-            env={**env, "WEB_CONCURRENCY": str(workers), **WORKER_CLASS},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(base + ready_path, server, log_path)
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-
-
-def _wait_until_answering(url: str, server: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn exited early:\n{log_path.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"no answer from {url}:\n{log_path.read_text()[-4000:]}")
+    options = ["--config", str(GUNICORN_CONF), "--workers", str(workers)]
+    env = {**env, "WEB_CONCURRENCY": str(workers), **WORKER_CLASS}
+    with live_server.gunicorn(
+        options, app_spec, env, log_path, ready_path=ready_path, start_seconds=120, stop_seconds=30
+    ) as base_url:
+        yield base_url
 
 
 def wrk(url: str, seconds: float, connections: int, headers: dict | None = None) -> dict:
@@ -196,7 +160,6 @@ def alternate(
 
 def app_facts(database_url: str) -> dict:
     """A filter worth measuring, a shift to rank for, and an API token of its factory's owner."""
-    sys.path.insert(0, str(ROOT))
     import sqlalchemy as sa
 
     from marketplace import create_app

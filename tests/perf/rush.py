@@ -24,14 +24,10 @@ import os
 import random
 import resource
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +38,7 @@ import sqlalchemy as sa  # noqa: E402
 from config import TestConfig  # noqa: E402
 from marketplace import create_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
+from tests import live_server  # noqa: E402
 from tests.perf.rush_checks import run_checks  # noqa: E402
 from tests.perf.rush_clients import CLIENT_TIMEOUT_SECONDS, run_rush  # noqa: E402
 from tests.perf.rush_report import print_report, summary  # noqa: E402
@@ -126,49 +123,20 @@ def _flask(env: dict, *args: str) -> None:
         raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(env: dict, processes: int, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """gunicorn on 127.0.0.1 in its own process group; returns it and its base URL."""
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "gunicorn",
-        "--workers", str(processes), "--worker-class", "sync",
-        "--bind", f"127.0.0.1:{port}", "--timeout", str(CLIENT_TIMEOUT_SECONDS),
-        "--backlog", "2048", "--error-logfile", "-", "wsgi:app",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited early:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(base_url + "/api/v1/openapi.json", timeout=2):
-                return server, base_url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    stop_server(server)
-    raise SystemExit(f"gunicorn did not answer within {SERVER_START_SECONDS} s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    """Stop gunicorn's whole process group: TERM, then KILL if it lingers."""
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=SERVER_STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+def serve(env: dict, processes: int, log_path: Path):
+    """gunicorn on 127.0.0.1 in its own process group, as a context yielding its base URL."""
+    options = ["--workers", str(processes), "--worker-class", "sync"]
+    options += ["--timeout", str(CLIENT_TIMEOUT_SECONDS), "--backlog", "2048"]
+    options += ["--error-logfile", "-"]
+    return live_server.gunicorn(
+        options,
+        "wsgi:app",
+        env,
+        log_path,
+        ready_path="/api/v1/openapi.json",
+        start_seconds=SERVER_START_SECONDS,
+        stop_seconds=SERVER_STOP_SECONDS,
+    )
 
 
 def prepare(args, env: dict, phases: Phases):
@@ -201,8 +169,9 @@ def main() -> int:
     out.parent.mkdir(exist_ok=True)
     log_path = out.with_name("rush_server.log")
     app, scene = prepare(args, env, phases)
+    server = ExitStack()  # closed in its own timed phase below
     with phases.phase("start gunicorn"):
-        server, base_url = start_server(env, args.processes, log_path)
+        base_url = server.enter_context(serve(env, args.processes, log_path))
     load_before = os.getloadavg()
     cpu_before = _cpu_seconds()
     try:
@@ -216,7 +185,7 @@ def main() -> int:
     finally:
         client_cpu = _cpu_seconds() - cpu_before
         with phases.phase("stop gunicorn"):
-            stop_server(server)
+            server.close()
     with phases.phase("checks"), app.app_context():
         checks = run_checks(scene, rush.stats)
         db.session.remove()

@@ -2,22 +2,16 @@
 
 import json
 import logging
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from config import TestConfig
 from marketplace import create_app, request_log
 from marketplace.extensions import db
+from tests import live_server
 from tests.factories import PASSWORD
 
 MOBILE = "13905752021"
-ROOT = Path(__file__).resolve().parents[2]
 NATIONAL_ID = "330602199001011234"
 
 
@@ -145,31 +139,20 @@ def test_a_secret_in_a_path_is_logged_as_the_route_pattern(client, json_logs):
 def test_gunicorn_with_the_production_settings_logs_only_masked_json(tmp_path):
     # gunicorn's own lines go through the app's format and masking; its access log stays off,
     # since it would print every query string.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {
         "PATH": "/usr/bin:/bin",
         "MARKETPLACE_ENV": "production",
         "SECRET_KEY": "gunicorn-log-test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
     }
-    command = [sys.executable, "-m", "gunicorn", "-c", "python:marketplace.gunicorn_conf"]
-    server = subprocess.Popen(
-        [*command, "wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?m={MOBILE}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[1]
+    log_path = tmp_path / "server.log"
+    options = ["-c", "python:marketplace.gunicorn_conf"]
+    with live_server.gunicorn(
+        options, "wsgi:app", env, log_path, ready_path=f"/healthz?m={MOBILE}"
+    ):
+        pass
+    output = log_path.read_text()
     lines = [json.loads(line) for line in output.splitlines()]
     loggers = {line["logger"] for line in lines}
     assert {"gunicorn.error", "marketplace.request"} <= loggers
