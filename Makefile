@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve-prod loadtest test e2e fuzz faults browser lint format install install-dev db-upgrade seed clean translations extract-messages bench
+.PHONY: run serve-prod loadtest test e2e fuzz faults browser lint format install install-dev db-upgrade seed clean translations extract-messages bench bench-memory
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -100,10 +100,17 @@ faults: install-dev
 	$(BIN)/python -m pytest tests/faults $(PYTEST_ARGS)
 
 # Benchmarks: ratios against baselines timed in the same run; prints a table, writes bench/results.json;
-# then a 20,000-row roster imported twice on a temporary SQLite file (bench/roster_results.json).
+# then a 20,000-row roster imported twice on a temporary SQLite file (bench/roster_results.json),
+# then bench-memory.
 bench: install-dev
 	$(BIN)/python tests/perf/bench_matching.py
 	$(BIN)/python tests/perf/bench_roster.py
+	$(BIN)/python tests/perf/bench_roster_memory.py
+
+# Peak memory growth of the serving process while it takes a hostile workbook (one 240 MB cell)
+# and an accepted roster through the upload form (bench/roster_memory_results.json).
+bench-memory: install-dev
+	$(BIN)/python tests/perf/bench_roster_memory.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -63,10 +63,25 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+_RAW_PLACEHOLDER = re.compile(rb"%\(\w+\)[sd]")
+
+
+def _no_raw_placeholder(response):
+    """A page holding "%(n)d" shows a message whose values were never filled in."""
+    if response.mimetype == "text/html" and not response.direct_passthrough:
+        found = _RAW_PLACEHOLDER.search(response.get_data())
+        assert found is None, f"an unfilled placeholder reached a page: {found.group()!r}"
+    return response
+
+
 @pytest.fixture
 def app(database_url):
-    """The application, its context pushed; every table is emptied afterwards."""
+    """The application, its context pushed; every table is emptied afterwards.
+
+    Every HTML response is checked for a placeholder left unfilled (_no_raw_placeholder).
+    """
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    app.after_request(_no_raw_placeholder)
     with app.app_context():
         try:
             yield app

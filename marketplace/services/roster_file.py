@@ -1,9 +1,9 @@
 """Reading an uploaded roster: the file's type from its content, then its header and rows.
 
-No database here. An XLSX is read with openpyxl in read-only mode; cells are read as text,
-and a formula is kept as the text of the formula (openpyxl never evaluates one, and
-``data_only=False`` is what gives its text rather than a cached result). A CSV must decode
-as UTF-8 (with or without a byte-order mark) or GB18030 and hold no NUL byte.
+No database here. An XLSX is read as a stream (roster_xlsx.py), cells as text and a formula
+as the text of the formula, never its result. A CSV must decode as UTF-8 (with or without a
+byte-order mark) or GB18030 and hold no NUL byte. Both are held to the same limits: a cell of
+at most CELL_MAX_CHARS, a row of at most ROW_MAX_CHARS, the first COLUMNS_MAX columns kept.
 """
 
 import csv
@@ -14,9 +14,18 @@ from datetime import date, datetime
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from .roster_xlsx import (
+    CELL_MAX_CHARS,
+    COLUMNS_MAX,
+    PART_MAX_BYTES,
+    ROW_MAX_CHARS,
+    FileRefused,
+    xlsx_rows,
+)
+
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 # A workbook that unpacks to more than this is a zip bomb, not a roster.
-XLSX_MAX_UNPACKED = 256 * 1024 * 1024
+XLSX_MAX_UNPACKED = PART_MAX_BYTES
 
 COLUMNS = {
     "name": _l("Name"),
@@ -42,15 +51,6 @@ ALIASES = {
     "lon": ("经度", "lon", "lng", "longitude"),
     "lender": ("出借企业", "出借单位", "出借企业信用代码", "lender", "lender uscc"),
 }
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read as a roster; ``code`` names why."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 def sniff(data: bytes, filename: str) -> str:
@@ -109,13 +109,9 @@ def cell_text(value) -> str:
 
 def read_table(data: bytes, file_format: str, max_rows: int) -> tuple[list[str], list]:
     """The header and the (row number, cells) of every non-empty row after it."""
-    rows = _xlsx_rows(data) if file_format == "xlsx" else _csv_rows(data)
     header: list[str] | None = None
     body = []
-    for number, cells in enumerate(rows, start=1):
-        texts = [cell_text(c) for c in cells]
-        if not any(texts):
-            continue
+    for number, texts in _rows(data, file_format):
         if header is None:
             header = texts
             continue
@@ -127,19 +123,25 @@ def read_table(data: bytes, file_format: str, max_rows: int) -> tuple[list[str],
     return header, body
 
 
-def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        # data_only=False: a formula comes back as its own text, never as a result.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise FileRefused("unreadable") from exc
-    try:
-        sheet = book.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        book.close()
+def _rows(data: bytes, file_format: str):
+    """(row number, cell texts) of each row holding any text, within the limits."""
+    if file_format == "xlsx":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as exc:
+            raise FileRefused("unreadable") from exc
+        with archive:
+            yield from xlsx_rows(archive)
+        return
+    for number, cells in enumerate(_csv_rows(data), start=1):
+        texts = [cell_text(c) for c in cells]
+        if sum(map(len, texts)) > ROW_MAX_CHARS:
+            raise FileRefused("row_too_long", n=ROW_MAX_CHARS)
+        if any(len(t) > CELL_MAX_CHARS for t in texts):
+            raise FileRefused("cell_too_long", n=CELL_MAX_CHARS)
+        del texts[COLUMNS_MAX:]
+        if any(texts):
+            yield number, texts
 
 
 def _csv_rows(data: bytes):
@@ -182,12 +184,10 @@ def column_map(header: list[str], languages) -> dict[str, int]:
 
 def read_header(data: bytes, file_format: str) -> list[str]:
     """The first non-empty row, read without going through the rest of the file."""
-    rows = _xlsx_rows(data) if file_format == "xlsx" else _csv_rows(data)
+    rows = _rows(data, file_format)
     try:
-        for cells in rows:
-            texts = [cell_text(c) for c in cells]
-            if any(texts):
-                return texts
+        for _number, texts in rows:
+            return texts
     finally:
         rows.close()
     raise FileRefused("empty")

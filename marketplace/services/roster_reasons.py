@@ -1,7 +1,10 @@
 """Why a roster row or file was refused, in words: the report keeps codes, these translate them."""
 
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from .roster_xlsx import CELL_MAX_CHARS, ROW_MAX_CHARS
 
 ROW_REASONS = {
     "name_missing": _l("The name is missing."),
@@ -49,10 +52,13 @@ FILE_REASONS = {
     "binary": _l("This is not a CSV text file."),
     "encoding": _l("The CSV file must be in UTF-8 or GB18030."),
     "too_large_unpacked": _l("The workbook unpacks to too much data."),
+    "cell_too_long": _l("A cell holds more than %(n)d characters: no roster cell is that long."),
+    "row_too_long": _l("A row holds more than %(n)d characters: no roster row is that long."),
     "unreadable": _l("The file cannot be read."),
     "empty": _l("The file has no rows."),
     "too_many_rows": _l("The file has more than %(n)d rows; split it."),
     "missing_columns": _l("Columns missing: %(columns)s. Start from the template."),
+    "header": _l("The first row does not name the required columns. Start from the template."),
     "conflict": _l("Someone registered one of these numbers meanwhile; import the file again."),
     "unexpected": _l("The import failed unexpectedly; try again."),
     "lost": _l("The import stopped; try again."),
@@ -67,12 +73,30 @@ def row_reason(code: str, params: dict) -> str:
     return str(message) % params if message is not None else code
 
 
+def _limits(code: str) -> dict:
+    """The parameters a file reason takes from the limits, for a code stored without them.
+
+    An import refused by its job keeps only the code (roster_imports.error); its page has
+    to show the number all the same.
+    """
+    config = current_app.config
+    limits = {
+        "too_large": {"mb": config["ROSTER_MAX_BYTES"] // (1024 * 1024)},
+        "too_many_rows": {"n": config["ROSTER_MAX_ROWS"]},
+        "cell_too_long": {"n": CELL_MAX_CHARS},
+        "row_too_long": {"n": ROW_MAX_CHARS},
+    }
+    return limits.get(code, {})
+
+
 def file_reason(code: str, params: dict | None = None) -> str:
-    """Why the whole file was refused, in the reader's language."""
-    params = dict(params or {})
-    if "columns" in params:
+    """Why the whole file was refused, in the reader's language; every placeholder filled."""
+    params = {**_limits(code), **(params or {})}
+    if code == "missing_columns" and not params.get("columns"):
+        code = "header"  # the columns were not kept: say so without naming them
+    elif "columns" in params:
         from .roster_file import COLUMNS
 
         params["columns"] = ", ".join(str(COLUMNS[c]) for c in params["columns"])
     message = FILE_REASONS.get(code, FILE_REASONS["unexpected"])
-    return str(message) % params if params else str(message)
+    return str(message) % params
