@@ -1,10 +1,11 @@
 """Audit events, written inside the caller's transaction."""
 
 from flask import has_request_context, request
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import AuditEvent
+from ..models import AuditEvent, utcnow
 
 
 def record(
@@ -21,6 +22,34 @@ def record(
     event = _event(action, actor, obj, association_id, details)
     db.session.add(event)
     return event
+
+
+def record_each(
+    action: str, object_type: str, details_by_id: dict[int, dict], *, actor=None, association_id
+) -> None:
+    """One event per object (by id, with its own details) in one bulk INSERT; the caller commits.
+
+    For jobs that change many rows at once (a roster import), where an ORM object per event
+    would cost more than the change itself.
+    """
+    if not details_by_id:
+        return
+    ip_address = request.remote_addr if has_request_context() else None
+    now = utcnow()
+    rows = [
+        {
+            "at": now,
+            "action": action,
+            "actor_id": getattr(actor, "id", None),
+            "object_type": object_type,
+            "object_id": object_id,
+            "association_id": association_id,
+            "ip_address": ip_address,
+            "details": details,
+        }
+        for object_id, details in details_by_id.items()
+    ]
+    db.session.execute(insert(AuditEvent.__table__), rows)
 
 
 def _event(action: str, actor, obj, association_id, details: dict) -> AuditEvent:

@@ -2,12 +2,12 @@
 
 from datetime import date, datetime
 
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale, format_date, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..extensions import db
-from ..models import FactoryMember, MemberStatus, Notification, Role, User, UserStatus
+from ..models import FactoryMember, MemberStatus, Notification, Role, User, UserStatus, utcnow
 
 
 def notify(user_id: int, kind: str, *, obj=None, **params) -> Notification:
@@ -32,6 +32,26 @@ def notify_many(user_ids, kind: str, *, obj=None, **params) -> None:
     """The same notification to several users (each once)."""
     for user_id in sorted(set(user_ids)):
         notify(user_id, kind, obj=obj, **params)
+
+
+def notify_each(kind: str, params_by_user: dict[int, dict], *, object_type=None) -> None:
+    """One notification of the kind per user (params_by_user: user id -> params, with an
+    optional "object_id"), in one bulk INSERT; the calling service commits it.
+    """
+    now = utcnow()
+    rows = [
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "object_type": object_type,
+            "object_id": params.get("object_id"),
+            "params": {k: _plain(v) for k, v in params.items() if k != "object_id"},
+            "created_at": now,
+        }
+        for user_id, params in params_by_user.items()
+    ]
+    if rows:
+        db.session.execute(insert(Notification.__table__), rows)
 
 
 def _plain(value):
@@ -203,6 +223,13 @@ KINDS: dict[str, tuple] = {
         _l("New rating: %(shift)s"),
         _l("You were rated %(score)s out of 5 for “%(shift)s”."),
     ),
+    "profile_imported": (
+        _l("Your profile was changed by %(importer)s"),
+        _l(
+            "%(importer)s imported a staff roster that changed your %(fields)s."
+            " Please check your profile; if anything is wrong, correct it or tell your association."
+        ),
+    ),
     "waitlist_promoted": (
         _l("A place for you: %(shift)s"),
         _l(
@@ -210,6 +237,14 @@ KINDS: dict[str, tuple] = {
             " Please answer by %(expires_at)s."
         ),
     ),
+}
+# The parts of a worker's record a notification may name (param "fields": codes, commas between).
+PROFILE_FIELD_LABELS = {
+    "kind": _l("kind of worker"),
+    "lender": _l("lender"),
+    "home": _l("home location"),
+    "national_id": _l("ID number"),
+    "skills": _l("skills"),
 }
 GENERIC = (
     _l("News from the shared-staff marketplace"),
@@ -256,6 +291,9 @@ def _display(key: str, value):
     # Times and dates travel as ISO strings; show them in the reader's language and zone.
     if not isinstance(value, str):
         return value
+    if key == "fields":
+        names = (PROFILE_FIELD_LABELS.get(code, code) for code in value.split(","))
+        return gettext(", ").join(str(name) for name in names)
     try:
         if key.endswith("_at"):
             return format_datetime(datetime.fromisoformat(value), "short")

@@ -22,9 +22,10 @@ from . import audit, leases, matching_index
 from .eligibility import local_date
 from .roster_file import FileRefused, column_map, read_table
 from .roster_match import load_existing, load_lookups
-from .roster_plan import Plan, Scope, plan_rows
+from .roster_plan import Plan, plan_rows
+from .roster_relations import Scope, load_relations
 from .roster_rows import check_row
-from .roster_write import write_plan
+from .roster_write import tell_updated_workers, write_plan
 
 log = logging.getLogger(__name__)
 JOB_NAME = "roster.import"
@@ -84,11 +85,14 @@ def _run(import_id: int, attempt: int) -> None:
             rows.append(check_row(number, values, lookups))
         _progress(import_id, attempt, len(rows), len(body))
     by_mobile, by_id = load_existing(rows, local_date(utcnow()))
-    plan = plan_rows(rows, by_mobile, by_id, Scope(job.association_id, job.factory_id))
+    scope = Scope(job.association_id, job.factory_id)
+    load_relations([*by_mobile.values(), *by_id.values()], scope)
+    plan = plan_rows(rows, by_mobile, by_id, scope)
     if plan.refused:
         _close(job, attempt, ImportStatus.REFUSED, plan, report_of(plan, refused_only=True))
         return
     write_plan(plan, import_id, utcnow(), config["ROSTER_INVITATION_DAYS"])
+    tell_updated_workers(job, plan.updates)
     matching_index.bump()  # bulk statements skip the ORM's change tracking
     _close(job, attempt, ImportStatus.DONE, plan, report_of(plan))
     if plan.creates:

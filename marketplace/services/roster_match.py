@@ -47,8 +47,10 @@ class Existing:
     national_id: str | None = None
     profile: dict = field(default_factory=dict)
     lender_association_id: int | None = None
-    skills: dict[int, tuple[int, int]] = field(default_factory=dict)  # skill -> (row id, level)
+    # skill -> (row id, level, id of the association that verified it or None)
+    skills: dict[int, tuple[int, int, int | None]] = field(default_factory=dict)
     locked: bool = False  # a live lending agreement ties the worker to their lender
+    relation: object = None  # how the importer stands to them (roster_relations.Relation)
 
 
 def load_lookups(association_id: int, factory: Factory | None, languages) -> Lookups:
@@ -101,7 +103,7 @@ _PROFILE_QUERY = select(
 )
 
 
-def _in_chunks(query, column, values):
+def in_chunks(query, column, values):
     """Rows of query for every value of column, a chunk of values per statement.
 
     One table and one unique index per statement: PostgreSQL plans these well even before
@@ -118,16 +120,16 @@ def load_existing(rows: list[Row], today: date) -> tuple[dict, dict]:
     by_mobile, by_id = {}, {}
     account_query = select(User.id, User.role, User.mobile)
     mobiles = {r.mobile for r in rows if r.mobile}
-    for user_id, role, mobile in _in_chunks(account_query, User.mobile, mobiles):
+    for user_id, role, mobile in in_chunks(account_query, User.mobile, mobiles):
         by_mobile[mobile] = accounts.setdefault(user_id, Existing(user_id, role, None))
     national_ids = {r.national_id for r in rows if r.national_id}
-    for found in _in_chunks(_PROFILE_QUERY, WorkerProfile.national_id, national_ids):
+    for found in in_chunks(_PROFILE_QUERY, WorkerProfile.national_id, national_ids):
         by_id[found.national_id] = _with_profile(accounts, found)
     missing = [u for u, a in accounts.items() if a.worker_id is None]
-    for found in _in_chunks(_PROFILE_QUERY, WorkerProfile.user_id, missing):
+    for found in in_chunks(_PROFILE_QUERY, WorkerProfile.user_id, missing):
         _with_profile(accounts, found)
     unknown_roles = [u for u, a in accounts.items() if a.role is None]
-    for user_id, role in _in_chunks(select(User.id, User.role), User.id, unknown_roles):
+    for user_id, role in in_chunks(select(User.id, User.role), User.id, unknown_roles):
         accounts[user_id].role = role
     _lender_associations(accounts.values())
     _load_skills_and_locks([a for a in accounts.values() if a.worker_id], today)
@@ -145,7 +147,7 @@ def _lender_associations(accounts) -> None:
     lenders = {a.profile["lender_factory_id"] for a in accounts if a.profile}
     lenders.discard(None)
     query = select(Factory.id, Factory.association_id)
-    association_of = dict(_in_chunks(query, Factory.id, lenders))
+    association_of = dict(in_chunks(query, Factory.id, lenders))
     for account in accounts:
         if account.profile:
             account.lender_association_id = association_of.get(account.profile["lender_factory_id"])
@@ -153,11 +155,17 @@ def _lender_associations(accounts) -> None:
 
 def _load_skills_and_locks(workers: list[Existing], today: date) -> None:
     by_worker = {w.worker_id: w for w in workers}
-    skills = select(WorkerSkill.worker_id, WorkerSkill.skill_id, WorkerSkill.id, WorkerSkill.level)
-    for worker_id, skill_id, row_id, level in _in_chunks(skills, WorkerSkill.worker_id, by_worker):
-        by_worker[worker_id].skills[skill_id] = (row_id, level)
+    skills = select(
+        WorkerSkill.worker_id,
+        WorkerSkill.skill_id,
+        WorkerSkill.id,
+        WorkerSkill.level,
+        WorkerSkill.verified_by_association_id,
+    )
+    for worker_id, skill_id, *held in in_chunks(skills, WorkerSkill.worker_id, by_worker):
+        by_worker[worker_id].skills[skill_id] = tuple(held)
     locked = select(LendingAgreement.worker_id).where(
         LendingAgreement.status.in_(_LIVE_AGREEMENTS), LendingAgreement.ends_on >= today
     )
-    for (worker_id,) in _in_chunks(locked, LendingAgreement.worker_id, by_worker):
+    for (worker_id,) in in_chunks(locked, LendingAgreement.worker_id, by_worker):
         by_worker[worker_id].locked = True

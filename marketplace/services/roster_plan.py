@@ -4,15 +4,19 @@ from dataclasses import dataclass, field
 
 from ..models import Role
 from .roster_match import Existing
+from .roster_relations import Scope, allowed_fields
 from .roster_rows import Row
 
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose import it is: an association's, or one member factory's own."""
-
-    association_id: int
-    factory_id: int | None = None
+# The parts of a worker's record (as the worker is told of them), in the order they are named.
+FIELDS = ("kind", "lender", "home", "national_id", "skills")
+_FIELD_OF_COLUMN = {
+    "kind": "kind",
+    "lender_factory_id": "lender",
+    "home_district_id": "home",
+    "home_lat": "home",
+    "home_lon": "home",
+    "national_id": "national_id",
+}
 
 
 @dataclass
@@ -22,6 +26,15 @@ class Update:
     profile: dict  # column -> new value, only the columns that change
     new_skills: dict[int, int]  # skill id -> level
     changed_skills: dict[int, int]  # worker_skills row id -> new level
+    verified_elsewhere: bool = False  # a changed level was verified by someone else
+
+    @property
+    def fields(self) -> list[str]:
+        """The parts of the record this update changes, in FIELDS order."""
+        changed = {_FIELD_OF_COLUMN[column] for column in self.profile}
+        if self.new_skills or self.changed_skills:
+            changed.add("skills")
+        return [name for name in FIELDS if name in changed]
 
 
 @dataclass
@@ -78,25 +91,29 @@ def _match(row: Row, by_mobile: dict, by_id: dict, scope: Scope) -> Update | Non
         row.refuse("no_profile")
     elif row.national_id and worker.national_id and worker.national_id != row.national_id:
         row.refuse("id_differs")
-    elif not _in_scope(worker, scope):
-        row.refuse("worker_elsewhere")
+    elif worker.relation is None:
+        lent = worker.profile["lender_factory_id"] is not None
+        row.refuse("worker_elsewhere" if lent else "worker_unrelated")
     if row.problems:
         return None
-    update = _changes(row, worker)
-    if "lender_factory_id" in update.profile and worker.locked:
+    update = _changes(row, worker, scope)
+    _check_allowed(row, update, scope)
+    if not row.problems and "lender_factory_id" in update.profile and worker.locked:
         row.refuse("lender_locked")
-        return None
-    return update
+    return None if row.problems else update
 
 
-def _in_scope(worker: Existing, scope: Scope) -> bool:
-    """An importer updates only workers lent by nobody or by a factory it speaks for."""
-    if scope.factory_id is not None:
-        return worker.profile["lender_factory_id"] in (None, scope.factory_id)
-    return worker.lender_association_id in (None, scope.association_id)
+def _check_allowed(row: Row, update: Update, scope: Scope) -> None:
+    """Refuse changes to parts of the record the importer's relation does not cover."""
+    allowed = allowed_fields(update.worker.relation, scope)
+    refused = [name for name in update.fields if name not in allowed]
+    if refused:
+        row.refuse("field_fixed", fields=refused)
+    elif update.verified_elsewhere:
+        row.refuse("skill_verified")
 
 
-def _changes(row: Row, worker: Existing) -> Update:
+def _changes(row: Row, worker: Existing, scope: Scope) -> Update:
     wanted = {
         "kind": row.kind,
         "home_district_id": row.district_id,
@@ -108,10 +125,14 @@ def _changes(row: Row, worker: Existing) -> Update:
     if row.national_id and worker.national_id is None:
         profile["national_id"] = row.national_id
     new_skills, changed = {}, {}
+    verified_elsewhere = False
+    # An association's import may redo a level it verified itself (the level is unverified).
+    own = scope.association_id if scope.factory_id is None else None
     for skill_id, level in row.skills.items():
         held = worker.skills.get(skill_id)
         if held is None:
             new_skills[skill_id] = level
         elif held[1] != level:
             changed[held[0]] = level
-    return Update(row, worker, profile, new_skills, changed)
+            verified_elsewhere |= held[2] is not None and held[2] != own
+    return Update(row, worker, profile, new_skills, changed, verified_elsewhere)

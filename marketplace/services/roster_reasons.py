@@ -4,6 +4,7 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from .notifications import PROFILE_FIELD_LABELS
 from .roster_xlsx import CELL_MAX_CHARS, ROW_MAX_CHARS
 
 ROW_REASONS = {
@@ -35,6 +36,14 @@ ROW_REASONS = {
     "worker_elsewhere": _l("This worker is lent by a factory you do not act for."),
     "lender_locked": _l(
         "This worker has a lending agreement that has not ended; their lender cannot change."
+    ),
+    "worker_unrelated": _l(
+        "This mobile or ID number belongs to a registered worker who is not one of your staff:"
+        " an import cannot change their record."
+    ),
+    "field_fixed": _l("An import of yours cannot change this worker's %(fields)s."),
+    "skill_verified": _l(
+        "A skill level an association verified can be changed only by that association."
     ),
 }
 # Messages of the identifier checks (identifiers.py), kept as their English text.
@@ -70,7 +79,12 @@ def row_reason(code: str, params: dict) -> str:
     if code in _IDENTIFIER_FIELDS:
         return f"{_IDENTIFIER_FIELDS[code]}: {gettext(params.get('detail', ''))}"
     message = ROW_REASONS.get(code)
-    return str(message) % params if message is not None else code
+    if message is None:
+        return code
+    if "fields" in params:
+        labels = (PROFILE_FIELD_LABELS.get(f, f) for f in params["fields"])
+        params = {**params, "fields": gettext(", ").join(str(label) for label in labels)}
+    return str(message) % params
 
 
 def _limits(code: str) -> dict:

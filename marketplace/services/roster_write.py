@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 
 from ..extensions import db
-from ..models import Invitation, Role, User, UserStatus, WorkerProfile, WorkerSkill
+from ..models import Invitation, Role, RosterImport, User, UserStatus, WorkerProfile, WorkerSkill
+from . import audit, notifications
 from .roster_match import CHUNK
 from .roster_plan import Plan, Update
 
@@ -139,3 +140,31 @@ def _update_skills(updates: list[Update]) -> None:
     ]
     if changed:
         db.session.execute(update(WorkerSkill), changed)
+
+
+def tell_updated_workers(job: RosterImport, updates: list[Update]) -> None:
+    """Each worker whose record the import changed is told what and by whom; each is audited.
+
+    Only the names of the parts changed travel, never the values (the trail and the inbox
+    hold no personal numbers). The caller commits with the import.
+    """
+    importer = job.factory.name if job.factory is not None else job.association.name
+    audit.record_each(
+        "roster.worker_updated",
+        WorkerProfile.__tablename__,
+        {item.worker.worker_id: {"import_id": job.id, "fields": item.fields} for item in updates},
+        actor=job.created_by,
+        association_id=job.association_id,
+    )
+    notifications.notify_each(
+        "profile_imported",
+        {
+            item.worker.user_id: {
+                "importer": importer,
+                "fields": ",".join(item.fields),
+                "object_id": item.worker.worker_id,
+            }
+            for item in updates
+        },
+        object_type=WorkerProfile.__tablename__,
+    )

@@ -16,6 +16,7 @@ from marketplace.models import (
     ProposalStatus,
     Role,
     RunStatus,
+    WorkerKind,
     utcnow,
 )
 from marketplace.services import offers, placement, placement_job
@@ -250,3 +251,31 @@ def test_a_run_already_sent_cannot_be_discarded_or_retried(placement_scene):
         placement.discard_run(placement_scene["moderator"], run.id)
     with pytest.raises(Conflict):
         placement.retry_run(placement_scene["moderator"], run.id)
+
+
+def test_a_run_sends_nothing_for_a_shift_whose_factory_left_the_association(
+    placement_scene, make_association
+):
+    run = _start(placement_scene)
+    placement_scene["factory"].association_id = make_association().id
+    db.session.commit()
+    outcome = placement.apply_run(placement_scene["moderator"], run.id)
+    assert (outcome.offered, outcome.skipped) == (0, 2)
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 0
+
+
+def test_a_run_sends_no_offer_to_a_worker_who_now_needs_a_lending_agreement(
+    placement_scene, make_factory
+):
+    run = _start(placement_scene)
+    one = placement_scene["one"]
+    one.kind, one.lender_factory_id = WorkerKind.IDLE_EMPLOYEE, make_factory().id
+    db.session.commit()
+    outcome = placement.apply_run(placement_scene["moderator"], run.id)
+    assert (outcome.offered, outcome.skipped) == (1, 1)
+    skipped = db.session.scalar(
+        sa.select(PlacementProposal).where(PlacementProposal.status == ProposalStatus.SKIPPED)
+    )
+    assert skipped.worker_id == one.id and "lending agreement" in skipped.reason
+    offered = sa.select(Application.worker_id).where(Application.status == "offered")
+    assert db.session.scalars(offered).all() == [placement_scene["both"].id]

@@ -131,7 +131,7 @@ def test_a_mobile_of_a_staff_account_and_a_mismatched_id_are_refused(roster_scen
     db.session.commit()
     rows = generated(roster_scene, 3)
     rows[0]["mobile"] = roster_scene["moderator"].mobile
-    rows[1]["national_id"] = other.national_id  # mobile of nobody, ID of `other`: an update
+    rows[1]["national_id"] = other.national_id  # mobile of nobody, ID of `other`: found by ID
     rows[2]["national_id"] = other.national_id  # also a duplicate of row 3
     job = _import(roster_scene, rows_to_csv(rows), "r.csv")
     codes = {e["row"]: [p[0] for p in e["problems"]] for e in _report(job)}
@@ -143,7 +143,8 @@ def test_a_mobile_of_a_staff_account_and_a_mismatched_id_are_refused(roster_scen
     rows[1]["national_id"] = other.national_id
     job = _import(roster_scene, rows_to_csv(rows), "r.csv")
     codes = {e["row"]: [p[0] for p in e["problems"]] for e in _report(job)}
-    assert codes == {2: ["id_differs"]}
+    # `other` registered on their own: found by their ID number, and none of the importer's.
+    assert codes == {2: ["id_differs"], 3: ["worker_unrelated"]}
 
 
 def test_a_mobile_of_one_worker_with_the_id_of_another_is_refused(roster_scene, make_worker):
