@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 from redis import Redis
 from redis.exceptions import RedisError
+from rq import Worker
 
 from marketplace.extensions import db
 from marketplace.models import PlacementRun, RunStatus, utcnow
@@ -53,6 +54,11 @@ def _answers(client: Redis) -> bool:
         return False
 
 
+def _idle_workers(port: int) -> int:
+    connection = Redis.from_url(f"redis://127.0.0.1:{port}/0")
+    return sum(worker.get_state() == "idle" for worker in Worker.all(connection=connection))
+
+
 def _run(run_id: int) -> PlacementRun:
     db.session.expire_all()
     run = db.session.get(PlacementRun, run_id)
@@ -83,7 +89,8 @@ def test_a_run_started_while_redis_was_down_runs_within_seconds_of_its_return(
     redis = start_redis(port, tmp_path)
     try:
         with worker_process(app, tmp_path, JOB_SWEEP_QUEUED_AFTER_SECONDS=600) as worker:
-            wait_until(lambda: "Listening on" in log.read_text(), "the worker to listen", worker)
+            wait_until(lambda: _idle_workers(port) == 1, "the worker to wait for jobs", worker)
+            time.sleep(0.5)  # into its blocking read (RQ quits if Redis dies just before it)
             stop_redis(redis)
             # Redis is down, the worker runs on: the request still succeeds.
             started = client.post("/api/v1/placement-runs", json=_window(), headers=headers)
