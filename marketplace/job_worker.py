@@ -11,11 +11,13 @@ task in each interval, so several workers do not all run it; the tasks are safe 
 at once anyway (conditional updates), the lock only saves the work.
 """
 
+import contextlib
 import importlib
 import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 
 from flask import Flask
@@ -42,17 +44,33 @@ def run_worker(app: Flask, *, burst: bool = False, scheduler: bool = True) -> bo
     jobs.set_worker_app(app)
     # No socket timeout here: RQ sets one longer than its blocking wait for the next job.
     connection = Redis.from_url(app.config["REDIS_URL"])
-    worker = SimpleWorker(
-        [jobs.rq_queue(connection)], connection=connection, serializer=JSONSerializer
-    )
-    # RQ waits ever longer between attempts to reach a Redis that is down (up to a minute);
-    # a queue that comes back should be worked within seconds.
-    worker.max_connection_wait_time = app.config["REDIS_RETRY_MAX_SECONDS"]
+
+    def new_worker():
+        worker = SimpleWorker(
+            [jobs.rq_queue(connection)], connection=connection, serializer=JSONSerializer
+        )
+        # RQ waits ever longer between attempts to reach a Redis that is down (up to a
+        # minute); a queue that comes back should be worked within seconds.
+        worker.max_connection_wait_time = app.config["REDIS_RETRY_MAX_SECONDS"]
+        return worker
+
     if scheduler and burst:
         run_due(app, connection)  # once, as a cron-driven worker would
     elif scheduler:
         Ticker(app, connection).start()
-    return worker.work(burst=burst, logging_level=app.config["LOG_LEVEL"])
+    level = app.config["LOG_LEVEL"]
+    if burst:
+        return new_worker().work(burst=True, logging_level=level)
+    while True:
+        worker, worked = new_worker(), False
+        with contextlib.suppress(RedisError):  # its teardown could not reach Redis either
+            worked = worker.work(logging_level=level)
+        if worker._shutdown_requested_date is not None:  # SIGTERM or Ctrl-C: RQ's warm stop
+            return worked
+        # RQ retries a Redis that is down while it waits for a job, but quits if Redis goes
+        # at another moment; this process works on, as it would under a supervisor.
+        log.warning("the worker lost Redis; working again once it answers")
+        time.sleep(app.config["REDIS_RETRY_MAX_SECONDS"])
 
 
 def _expire_offers() -> None:

@@ -205,3 +205,22 @@ def test_the_periodic_thread_logs_one_line_per_redis_outage(app, caplog):
     lines = [r for r in caplog.records if r.name == "marketplace.job_worker"]
     assert [(r.levelname, r.exc_info) for r in lines] == [("WARNING", None)], lines
     assert "Redis unreachable" in lines[0].getMessage()
+
+
+def test_a_worker_that_rq_gave_up_on_for_want_of_redis_works_on(app, monkeypatch):
+    """RQ quits when Redis goes at the wrong moment; the process starts it again."""
+    from rq import SimpleWorker
+
+    runs = []
+
+    def work(worker, **options):
+        runs.append(worker)
+        if len(runs) == 1:  # Redis went; RQ's loop gave up, and its teardown failed too
+            raise RedisError("Connection closed by server.")
+        worker._shutdown_requested_date = utcnow()  # then a SIGTERM, while idle
+        return False
+
+    monkeypatch.setattr(SimpleWorker, "work", work)
+    app.config["REDIS_RETRY_MAX_SECONDS"] = 0
+    assert job_worker.run_worker(app, scheduler=False) is False
+    assert len(runs) == 2
