@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve-prod loadtest test e2e fuzz faults browser lint format install install-dev db-upgrade seed clean translations extract-messages bench bench-memory
+.PHONY: run serve-prod loadtest test e2e fuzz faults browser nginx lint format install install-dev db-upgrade seed clean translations extract-messages bench bench-memory
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -47,23 +47,38 @@ seed: db-upgrade
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The production stack on this machine: gunicorn (marketplace/gunicorn_conf.py: WEB_CONCURRENCY
-# processes) on 127.0.0.1:PROD_PORT and a job worker on Redis, against PostgreSQL, with the demo
-# data if the database is empty. SECRET_KEY comes from the environment, else from instance/secret-key (made once).
+# The production stack on this machine: nginx (marketplace/nginx.conf.template) on PROD_LISTEN,
+# in front of gunicorn (marketplace/gunicorn_conf.py: WEB_CONCURRENCY processes) on
+# 127.0.0.1:PROD_APP_PORT only, and a job worker on Redis, against PostgreSQL, with the demo data
+# if the database is empty. nginx's pid and temporary files go to a fresh directory under /tmp,
+# removed on exit. SECRET_KEY comes from the environment, else from instance/secret-key (made once).
 PROD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/marketplace
 PROD_PORT ?= 8000
+PROD_LISTEN ?= 127.0.0.1:$(PROD_PORT)
+PROD_APP_PORT ?= 8001
 PROD_ENV = MARKETPLACE_ENV=production DATABASE_URL="$(PROD_DATABASE_URL)" JOB_BACKEND=rq \
-	GUNICORN_BIND=127.0.0.1:$(PROD_PORT) \
+	GUNICORN_BIND=127.0.0.1:$(PROD_APP_PORT) TRUSTED_PROXY_HOPS=1 \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret-key)}"
+NGINX := $(shell command -v nginx || echo /usr/sbin/nginx)
 instance/secret-key:
 	@mkdir -p instance && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
-serve-prod: install instance/secret-key
+# Debian's nginx, the reverse proxy of the production stack and of the slow-client fault test.
+nginx:
+	@[ -x "$(NGINX)" ] || { $(SUDO) apt-get update && \
+		{ $(SUDO) apt-get install -y nginx-light || $(SUDO) apt-get install -y nginx; }; }
+
+serve-prod: install instance/secret-key nginx
 	$(PROD_ENV) $(BIN)/flask create-database
 	$(PROD_ENV) $(BIN)/flask db upgrade
 	$(PROD_ENV) $(BIN)/flask seed-demo --if-empty --allow-production
-	$(PROD_ENV) bash -c 'trap "kill 0" EXIT; $(BIN)/flask jobs worker & \
-		$(BIN)/gunicorn --config marketplace/gunicorn_conf.py wsgi:app'
+	$(PROD_ENV) bash -c 'run=$$(mktemp -d /tmp/marketplace-nginx.XXXXXX); \
+		trap "rm -rf $$run; kill 0" EXIT; \
+		$(BIN)/python -m marketplace.nginx_conf $$run \
+			--listen $(PROD_LISTEN) --upstream 127.0.0.1:$(PROD_APP_PORT) >/dev/null; \
+		$(BIN)/flask jobs worker & \
+		$(BIN)/gunicorn --config marketplace/gunicorn_conf.py wsgi:app & \
+		$(NGINX) -c $$run/nginx.conf'
 
 # Load benchmark against 127.0.0.1 only, ratios against a bare Flask app on the same gunicorn
 # settings: the shift list (SQLite, PostgreSQL), ranking on 100,000 workers, the morning rush.
@@ -94,9 +109,10 @@ FUZZ_EXAMPLES ?= 60
 fuzz: install-dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
 
-# Fault tests: job workers killed mid-run, PostgreSQL connections killed while requests flow,
-# a read-only or full database file. They start real processes against PostgreSQL and Redis.
-faults: install-dev
+# Fault tests: job workers killed mid-run, PostgreSQL connections killed while requests flow and
+# between a commit and its response, a read-only or full database file, slow clients through
+# nginx, Redis down during an enqueue. They start real processes against PostgreSQL and Redis.
+faults: install-dev nginx
 	$(BIN)/python -m pytest tests/faults $(PYTEST_ARGS)
 
 # Benchmarks: ratios against baselines timed in the same run; prints a table, writes bench/results.json;

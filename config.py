@@ -109,6 +109,10 @@ class Config:
     # and never claimed, or running past their lease (their worker died).
     JOB_SWEEP_INTERVAL_SECONDS = _env_int("JOB_SWEEP_INTERVAL_SECONDS", 60)
     JOB_SWEEP_QUEUED_AFTER_SECONDS = _env_int("JOB_SWEEP_QUEUED_AFTER_SECONDS", 600)
+    # Rows whose enqueue failed (Redis down) are handed to the queue this often once it answers,
+    # and neither RQ nor the periodic tasks wait longer than this between tries to reach Redis.
+    JOB_HAND_OVER_INTERVAL_SECONDS = _env_int("JOB_HAND_OVER_INTERVAL_SECONDS", 5)
+    REDIS_RETRY_MAX_SECONDS = _env_int("REDIS_RETRY_MAX_SECONDS", 5)
     # A row whose worker died this many times is marked failed rather than tried again.
     JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 3)
     # Room beyond the solver's time budget before a placement run's lease lapses.

@@ -7,14 +7,24 @@ strings, which gunicorn's would print with any mobile number in them.
 
 import multiprocessing
 import os
+from pathlib import Path
 
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-# All interfaces: a load balancer on another host sends the requests.
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{_int('PORT', 8000)}")
+# Loopback only: sync workers must never face clients directly (a few connections that send
+# nothing would hold them all); nginx in front reads each request whole first (`make
+# serve-prod`, marketplace/nginx.conf.template). On a host of its own behind a proxy on another
+# host, bind an interface the proxy alone can reach (GUNICORN_BIND).
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{_int('PORT', 8000)}")
+# gunicorn's control socket (gunicornc), one per server rather than the shared default in the
+# home directory, which two servers on one host would fight over.
+control_socket = os.environ.get(
+    "GUNICORN_CONTROL_SOCKET",
+    str(Path(__file__).resolve().parents[1] / "instance" / "gunicorn.ctl"),
+)
 workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
 # Sync workers, chosen by `make loadtest` (README): requests are short and the long work goes to
 # the job workers. gthread is there to measure against; gevent never (SQLite and NumPy block it).

@@ -42,8 +42,8 @@ def job(name: str) -> Callable[[Callable], Callable]:
     return register
 
 
-def enqueue(name: str, *args) -> None:
-    """Run the job `name` with args through the configured backend."""
+def enqueue(name: str, *args) -> bool:
+    """Run the job `name` with args through the configured backend; False if Redis refused it."""
     function = _registry[name]
     backend = current_app.config.get("JOB_BACKEND", "thread")
     if backend == "eager":
@@ -51,9 +51,10 @@ def enqueue(name: str, *args) -> None:
     elif backend == "thread":
         _start_thread(current_app._get_current_object(), name, function, args)
     elif backend == "rq":
-        _enqueue_rq(name, args)
+        return _enqueue_rq(name, args)
     else:
         raise RuntimeError(f"unknown JOB_BACKEND {backend!r}; use one of {BACKENDS}")
+    return True
 
 
 def _start_thread(app, name: str, function: Callable, args: tuple) -> None:
@@ -101,7 +102,7 @@ def rq_queue(connection: Redis):
     return Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
 
 
-def _enqueue_rq(name: str, args: tuple) -> None:
+def _enqueue_rq(name: str, args: tuple) -> bool:
     config = current_app.config
     try:
         rq_queue(redis_client()).enqueue_call(
@@ -112,10 +113,18 @@ def _enqueue_rq(name: str, args: tuple) -> None:
             failure_ttl=config["JOB_FAILURE_TTL_SECONDS"],
             description=f"{name}{args!r}",
         )
-    except RedisError:
-        # The row is committed as queued: the workers' sweep enqueues it again once Redis
-        # answers (marketplace.job_worker), so the request that asked for it still succeeds.
-        log.exception("could not enqueue job %s%r; the sweep will pick it up", name, args)
+    except RedisError as error:
+        # The row is committed as queued: the caller marks it not handed over, and the
+        # workers enqueue it within seconds of Redis answering again (marketplace.job_worker),
+        # so the request that asked for it still succeeds.
+        log.warning(
+            "could not enqueue job %s%r (%s); the workers will once Redis answers",
+            name,
+            args,
+            error,
+        )
+        return False
+    return True
 
 
 _worker_app: Flask | None = None

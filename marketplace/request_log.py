@@ -23,6 +23,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 
 request_log = logging.getLogger("marketplace.request")
@@ -157,10 +158,17 @@ def start_request() -> None:
 
 
 def _user_id() -> int | None:
-    # Only a user this request already loaded: asking Flask-Login here could load one from
-    # the session, a query that /healthz must not make.
+    """The id of the user this request acts for, if it loaded one; never a query.
+
+    Only a user this request already loaded: asking Flask-Login here could load one from the
+    session, a query that /healthz must not make. And the id comes from the row's identity
+    key, not its attribute: the request line is written after the view's commit has expired
+    every attribute, and reading one would query a database that may have gone meanwhile.
+    """
     user = g.get("_login_user")
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    state = sa.inspect(user, raiseerr=False) if user is not None else None
+    key = state.identity if state is not None else None
+    return key[0] if key else None
 
 
 def _logged_path() -> str:

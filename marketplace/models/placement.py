@@ -71,6 +71,10 @@ class PlacementRun(db.Model):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its job was last handed to the queue (the sweep counts from here, not from
+    # created_at, so a retried row is not taken for a lost one); None while a queued row's
+    # job has not reached the queue (Redis was down), which the workers hand over within seconds.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A job worker that dies leaves RUNNING behind; past its lease the run may be claimed again.
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

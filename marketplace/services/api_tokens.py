@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import ApiToken, User, UserStatus, utcnow
-from . import audit, authz
+from . import audit, authz, refusals
 
 TOKEN_PREFIX = "mkt_"  # tells a leaked token apart from other secrets in a scan
 # Refresh last_used_at at most this often, so reads do not all turn into writes.
@@ -108,7 +108,8 @@ def revoke_all(user: User) -> int:
 def user_for_token(secret: str) -> User | None:
     """The active user behind a live token, or None (unknown, revoked, expired, suspended).
 
-    A refused token is an audit event naming why and which token row, never the secret.
+    A refused token is an audit event naming why and which token row, never the secret
+    (a secret that names no token: a log line, see services/refusals.py).
     """
     token = None
     if secret:
@@ -116,9 +117,8 @@ def user_for_token(secret: str) -> User | None:
     now = utcnow()
     problem = _problem(token, now)
     if problem:
-        audit.record(
-            "auth.token_refused", actor=token.user if token else None, obj=token, reason=problem
-        )
+        actor = token.user if token else None
+        refusals.note_refusal("auth.token_refused", token, problem, actor=actor)
         db.session.commit()
         return None
     if token.last_used_at is None or now - token.last_used_at > _TOUCH_INTERVAL:

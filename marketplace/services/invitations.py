@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Invitation, User, utcnow
-from . import audit, sessions
+from . import audit, refusals, sessions
 from .passwords import hash_password, password_problems
 from .roster_write import token_hash
 
@@ -16,7 +16,8 @@ _USED = _l("This invitation has been used already. Log in with your password.")
 def open_invitation(token: str) -> Invitation:
     """The invitation behind a link, if it is still open (unused and not expired).
 
-    A refused link is an audit event (why, and which invitation if any), never the token.
+    A refused link is an audit event (why, and which invitation), never the token; a link
+    naming no invitation is a log line (services/refusals.py).
     """
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == token_hash(token or ""))
@@ -34,7 +35,7 @@ def open_invitation(token: str) -> Invitation:
 
 
 def _refused(invitation: Invitation | None, reason: str) -> None:
-    audit.record("auth.invitation_refused", obj=invitation, reason=reason)
+    refusals.note_refusal("auth.invitation_refused", invitation, reason)
     db.session.commit()
 
 

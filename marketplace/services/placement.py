@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import jobs, policy
+from .. import policy
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import (
@@ -30,9 +30,8 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit, authz, eligibility, offers
+from . import audit, authz, eligibility, job_sweep, offers
 from .common import commit, flush
-from .placement_job import JOB_NAME
 from .placement_problem import OFFERABLE_STATES, open_places
 from .reports import moderated_association
 
@@ -71,7 +70,7 @@ def start_run(
     flush(_ALREADY_ACTIVE)  # the partial unique index settles a concurrent start
     _record("placement.started", actor, run, objective=objective.value)
     commit(_ALREADY_ACTIVE)
-    jobs.enqueue(JOB_NAME, run.id)
+    job_sweep.enqueue(PlacementRun, run.id)
     return run
 
 
@@ -150,10 +149,10 @@ def retry_run(actor: User, run_id: int) -> PlacementRun:
     run = get_run(actor, run_id, "placement.retry")
     if not can_retry(run):
         raise Conflict(_l("Only a failed run, or one whose job stopped answering, can be retried."))
-    _move(run, {run.status}, RunStatus.QUEUED, lease_expires_at=None)
+    _move(run, {run.status}, RunStatus.QUEUED, lease_expires_at=None, queued_at=utcnow())
     _record("placement.retried", actor, run)
     commit(_ALREADY_ACTIVE)
-    jobs.enqueue(JOB_NAME, run.id)
+    job_sweep.enqueue(PlacementRun, run.id)
     return run
 
 

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from .. import jobs, policy
+from .. import policy
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import (
@@ -25,9 +25,8 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit, authz
+from . import audit, authz, job_sweep
 from .roster_file import FileRefused, column_map, read_header, sniff
-from .roster_job import JOB_NAME
 from .roster_reasons import file_reason
 from .roster_write import token_hash
 
@@ -102,7 +101,7 @@ def start_import(
         size=len(data),
     )
     db.session.commit()
-    jobs.enqueue(JOB_NAME, job.id)
+    job_sweep.enqueue(RosterImport, job.id)
     return job
 
 
@@ -131,9 +130,10 @@ def retry_import(actor: User, import_id: int) -> RosterImport:
     if job.status != ImportStatus.FAILED:
         raise Conflict(_l("Only a failed import can be tried again."))
     job.status = ImportStatus.QUEUED
+    job.queued_at = utcnow()
     audit.record("roster.retried", actor=actor, obj=job, association_id=job.association_id)
     db.session.commit()
-    jobs.enqueue(JOB_NAME, job.id)
+    job_sweep.enqueue(RosterImport, job.id)
     return job
 
 

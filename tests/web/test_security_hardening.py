@@ -265,10 +265,34 @@ def test_setting_a_password_through_an_invitation_ends_the_sessions(client, logi
     assert client.get("/account/").status_code == 302
 
 
-def test_a_refused_invitation_link_is_audited_without_the_token(client):
-    assert client.get("/invite/not-a-real-token").status_code == 404
-    event = db.session.scalar(sa.select(AuditEvent))
-    assert event.action == "auth.invitation_refused" and event.details == {"reason": "unknown"}
+def test_a_made_up_invitation_link_is_logged_not_audited(client, caplog):
+    """Anyone may try links as often as they like: a log line each, no audit row to pile up."""
+    for n in range(5):
+        assert client.get(f"/invite/not-a-real-token-{n}").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 0
+    logged = [r.getMessage() for r in caplog.records if r.name == "marketplace.security"]
+    assert logged == ["auth.invitation_refused: unknown, from 127.0.0.1"] * 5
+    assert "not-a-real-token" not in caplog.text
+
+
+def test_a_used_invitation_link_is_audited_once_an_hour(client, make_worker):
+    user = make_worker().user
+    token = "a-used-invitation-token"
+    db.session.add(
+        Invitation(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            expires_at=utcnow() + timedelta(days=1),
+            used_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    for _ in range(5):
+        assert client.get(f"/invite/{token}").status_code in (302, 409)
+    events = db.session.scalars(sa.select(AuditEvent)).all()
+    assert [(e.action, e.details) for e in events] == [
+        ("auth.invitation_refused", {"reason": "used"})
+    ]
 
 
 def test_suspension_ends_the_sessions(app, client, login, make_user):
@@ -327,10 +351,13 @@ def test_a_throttled_login_is_audited(app, login, make_user):
     assert _actions()[-1] == "auth.login_throttled"
 
 
-def test_audit_events_hold_no_number_password_or_token(app, client, login, make_user):
+def test_audit_events_hold_no_number_password_or_token(app, client, login, make_user, caplog):
     user = make_user(mobile="+8613812340000", email="li.lei@example.com")
     login(user.mobile, "Wrong-Password-99")
     login(user.email, PASSWORD)
+    revoked = api_tokens.create_token(user, "old")
+    api_tokens.revoke_token(user, revoked.token.id)
+    client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {revoked.secret}"})
     client.get("/api/v1/auth/me", headers={"Authorization": "Bearer mkt_not-a-real-token"})
     client.get("/invite/some-secret-token")
     rows = db.session.execute(sa.select(AuditEvent)).scalars().all()
@@ -338,6 +365,9 @@ def test_audit_events_hold_no_number_password_or_token(app, client, login, make_
     text = " ".join(f"{r.action} {r.details} {r.object_type}" for r in rows)
     for secret in ("13812340000", "li.lei", PASSWORD, "Wrong-Password", "mkt_", "some-secret"):
         assert secret not in text
+    # The made-up token and link are log lines (services/refusals.py), without the secrets.
+    for secret in (revoked.secret, "not-a-real-token", "some-secret"):
+        assert secret not in caplog.text
 
 
 # 6. Registration throttled per account, across processes -------------------------------
