@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 
+from marketplace.extensions import db
 from marketplace.web.errors import handle_unexpected
 from tests.api.conftest import error_of
+from tests.factories import PASSWORD
 
 DEEP_LIST = "[" * 1000 + "]" * 1000
 
@@ -168,3 +170,22 @@ def test_on_postgresql_nul_text_and_big_ids_are_4xx(served, client, owner_shift)
         assert list(error_of(response, 422)["fields"]) == [field]
     assert client.get("/api/v1/shifts/3000000000", headers=headers).status_code == 404
     assert client.get("/factory/?factory=3000000000").status_code in (302, 404)
+
+
+def test_the_error_page_is_rendered_after_a_failed_flush(served, client, login, make_worker):
+    """The app's own 500 page, even when the session can no longer be used as it was."""
+    worker = make_worker()
+
+    @served.get("/test-flush-fails")
+    def flush_fails():
+        from flask_login import current_user
+
+        current_user.name  # noqa: B018  (loaded into the session, as a page would)
+        current_user.mobile = None
+        current_user.email = None  # refused by a constraint: the flush fails
+        db.session.flush()
+
+    login(worker.user.mobile, PASSWORD)
+    response = client.get("/test-flush-fails", headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 500
+    assert "系统出错了" in response.get_data(as_text=True)
