@@ -189,3 +189,16 @@ def test_the_error_page_is_rendered_after_a_failed_flush(served, client, login, 
     response = client.get("/test-flush-fails", headers={"Accept-Language": "zh-CN"})
     assert response.status_code == 500
     assert "系统出错了" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["placement", "run", "--association", "1", "--days", "99999999"],
+        ["placement", "run", "--association", "9223372036854775807"],
+    ],
+)
+def test_the_cli_refuses_far_windows_and_huge_ids_as_usage_errors(app, args):
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 2, result.output
+    assert "range" in result.output
