@@ -54,9 +54,11 @@ def register_extensions(app: Flask) -> None:
     from .api import security as api_security
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
+    from .json_provider import JSONProvider
     from .services import matching_index  # noqa: F401  (its flush hook stamps changes)
     from .web.auth import load_user_from_session_token
 
+    app.json = JSONProvider(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     # Before CSRFProtect's own hook: a request is known to carry a valid API token (and so

@@ -5,11 +5,13 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .bounds import INT_MAX, SCHEDULE
 from .errors import DomainError
 from .extensions import db
 from .models import Role, User, utcnow
 
 placement_cli = AppGroup("placement", help="Placement runs.")
+ID = click.IntRange(1, INT_MAX)  # an id the database can hold
 
 
 def _actor(user_id: int | None) -> User:
@@ -29,10 +31,16 @@ def _fail(error: DomainError) -> click.ClickException:
 
 
 @placement_cli.command("run")
-@click.option("--association", "association_id", type=int, required=True, help="Association id.")
-@click.option("--days", default=14, show_default=True, help="Window: shifts starting from now.")
+@click.option("--association", "association_id", type=ID, required=True, help="Association id.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, SCHEDULE.ahead.days),
+    default=14,
+    show_default=True,
+    help="Window: shifts starting from now.",
+)
 @click.option("--objective", type=click.Choice(["fill", "score"]), default="fill")
-@click.option("--as", "user_id", type=int, help="Id of the moderator or admin (default: admin).")
+@click.option("--as", "user_id", type=ID, help="Id of the moderator or admin (default: admin).")
 @click.option("--send", is_flag=True, help="Send the offers at once instead of leaving a review.")
 def run_command(association_id, days, objective, user_id, send) -> None:
     """Run a placement in this process and print what it found."""

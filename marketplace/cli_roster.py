@@ -8,17 +8,19 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .bounds import INT_MAX
 from .errors import DomainError
 from .extensions import db
 from .models import Factory, Role, Skill, User
 
 roster_cli = AppGroup("roster", help="Roster imports.")
+ID = click.IntRange(1, INT_MAX)  # an id the database can hold
 
 
 @roster_cli.command("sample")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--rows", default=20_000, show_default=True, help="How many people.")
-@click.option("--lender", "lender_id", type=int, help="Factory id lending the idle employees.")
+@click.option("--lender", "lender_id", type=ID, help="Factory id lending the idle employees.")
 @click.option("--seed", default=2020, show_default=True)
 def sample_command(path: Path, rows: int, lender_id: int | None, seed: int) -> None:
     """Write a valid roster of generated people (XLSX, or CSV when PATH ends in .csv)."""
@@ -44,9 +46,9 @@ def sample_command(path: Path, rows: int, lender_id: int | None, seed: int) -> N
 
 @roster_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--association", "association_id", type=int, help="Import for this association.")
-@click.option("--factory", "factory_id", type=int, help="Import a factory's own staff.")
-@click.option("--as", "user_id", type=int, required=True, help="Id of the moderator or owner.")
+@click.option("--association", "association_id", type=ID, help="Import for this association.")
+@click.option("--factory", "factory_id", type=ID, help="Import a factory's own staff.")
+@click.option("--as", "user_id", type=ID, required=True, help="Id of the moderator or owner.")
 def import_command(path: Path, association_id, factory_id, user_id: int) -> None:
     """Import a roster file in this process and print how long it took."""
     from .services import roster

@@ -4,6 +4,8 @@ webargs ignores unknown query parameters by default; here every location follows
 schema, and our schemas reject unknown fields, so `?distrct=3` is a 422, not a silent no-op.
 """
 
+import json
+
 import flask_smorest
 from webargs.flaskparser import FlaskParser
 
@@ -12,6 +14,14 @@ from .security import auth_required, current_actor
 
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION)
+
+    def _raw_load_json(self, req):
+        # A small body can nest lists a thousand deep; the decoder then runs out of stack.
+        # That is malformed input (400), like any other JSON it cannot read.
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "[", 0) from None  # doc "" means none
 
 
 class Blueprint(flask_smorest.Blueprint):

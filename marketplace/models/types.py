@@ -1,7 +1,7 @@
 """Column types shared by the models."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -10,6 +10,14 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+# Every time the app shows is converted to the viewer's zone and moved by days or hours
+# (a day's end, a week ahead); at the very edge of the calendar (0001-01-01, 9999-12-31) that
+# overflows. The app accepts no such time (marketplace.bounds), but the database may hold one
+# (a script, an old version, a restore): it is read as the nearest time a month inside the edge.
+EARLIEST_READ = datetime.min.replace(tzinfo=UTC) + timedelta(days=31)
+LATEST_READ = datetime.max.replace(tzinfo=UTC) - timedelta(days=31)
 
 
 class UTCDateTime(TypeDecorator):
@@ -33,9 +41,8 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return min(max(value, EARLIEST_READ), LATEST_READ)
 
 
 def str_enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:

@@ -2,14 +2,16 @@
 
 import base64
 import binascii
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
-# The widest integer every database column here holds (PostgreSQL's INTEGER): anything
-# larger is refused as input (422), before it could overflow a query (a 500).
-INT_MAX = 2**31 - 1
+from ..bounds import INT_MAX, Span, text_problem
+
+# INT_MAX: the widest integer every database column here holds (PostgreSQL's INTEGER):
+# anything larger is refused as input (422), before it could overflow a query (a 500).
 _FITS = validate.Range(min=-INT_MAX - 1, max=INT_MAX, error="Must be between {min} and {max}.")
 
 
@@ -32,11 +34,81 @@ class UtcDateTime(fields.AwareDateTime):
             raise ValidationError(str(_l("Not a valid date and time."))) from None
 
 
+# Fields whose text may run over several lines (newline and tab allowed); a field can also
+# say so itself with metadata={"multiline": True}. All other text is one line.
+MULTILINE_FIELDS = frozenset({"comment", "note", "reason", "description", "resolution"})
+_NESTING_CHECKED = 4  # deeper values fit no field here; marshmallow refuses them by type
+
+
+def _text_problem_in(value, multiline: bool, depth: int = 0):
+    """The first problem with any text in a value (its strings, lists and mapping keys)."""
+    if isinstance(value, str):
+        return text_problem(value, multiline=multiline)
+    if depth >= _NESTING_CHECKED:
+        return None
+    if isinstance(value, Mapping):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return None
+    for item in items:
+        problem = _text_problem_in(item, multiline, depth + 1)
+        if problem:
+            return problem
+    return None
+
+
+class Within(validate.Validator):
+    """A date or time inside a span around now (marketplace.bounds), or a per-field 422."""
+
+    def __init__(self, span: Span):
+        self.span = span
+
+    def __call__(self, value):
+        if value is not None and not self.span.contains(value):
+            raise ValidationError(str(self.span.message()))
+        return value
+
+
+def bounded(field_cls, span: Span, description: str = "", **kwargs):
+    """A date or time field refused outside `span`, the range said in the API document."""
+    text = f"{description.rstrip('.')}. {span.describe()}" if description else span.describe()
+    return field_cls(validate=Within(span), metadata={"description": text}, **kwargs)
+
+
 class StrictSchema(Schema):
-    """Explicit fields only: an unknown field in the input is an error, never ignored."""
+    """Explicit fields only: an unknown field in the input is an error, never ignored.
+
+    Every text in the input, whatever the field, is checked here once: valid Unicode and no
+    control characters (bar newline and tab in multi-line fields). A lone surrogate or a NUL
+    would otherwise reach the database driver and fail there (a 500).
+    """
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _refuse_bad_text(self, data, **kwargs):
+        if not isinstance(data, Mapping):
+            return data  # marshmallow itself says the input is not an object
+        by_key = {f.data_key or name: f for name, f in self.load_fields.items()}
+        errors = {}
+        for key in data:
+            field = by_key.get(key)
+            if isinstance(field, fields.Nested) or (
+                isinstance(field, fields.List) and isinstance(field.inner, fields.Nested)
+            ):
+                continue  # a nested schema checks its own fields
+            multiline = key in MULTILINE_FIELDS or bool(field and field.metadata.get("multiline"))
+            problem = _text_problem_in(key, False) or _text_problem_in(data[key], multiline)
+            if problem:
+                errors[key if isinstance(key, str) and not text_problem(key) else "_schema"] = [
+                    str(problem)
+                ]
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 class ErrorDetailSchema(StrictSchema):

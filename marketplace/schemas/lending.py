@@ -5,9 +5,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
+from ..bounds import AGREEMENT
 from ..models import AgreementStatus, Payer, WorkerKind
 from ..services.lending import MAX_RATE
-from .common import Int, StrictSchema
+from .common import Int, StrictSchema, bounded
 from .shifts import MONEY, MONEY_INPUT
 
 
@@ -65,8 +66,8 @@ class AgreementRequestSchema(StrictSchema):
         load_default=None,
         metadata={"description": "For staff of several factories; else their first one"},
     )
-    starts_on = fields.Date(required=True, metadata={"description": "First day (Shanghai)"})
-    ends_on = fields.Date(required=True, metadata={"description": "Last day, inclusive"})
+    starts_on = bounded(fields.Date, AGREEMENT, "First day (Shanghai)", required=True)
+    ends_on = bounded(fields.Date, AGREEMENT, "Last day, inclusive", required=True)
     wage_payer = fields.String(required=True, validate=validate.OneOf([p.value for p in Payer]))
     insurance_payer = fields.String(
         required=True, validate=validate.OneOf([p.value for p in Payer])

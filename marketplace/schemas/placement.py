@@ -2,15 +2,16 @@
 
 from marshmallow import fields, validate
 
-from .common import Int, StrictSchema, UtcDateTime
+from ..bounds import SCHEDULE
+from .common import Int, StrictSchema, UtcDateTime, bounded
 
 
 class RunStartSchema(StrictSchema):
     association_id = Int(
         load_default=None, metadata={"description": "Defaults to the moderator's association"}
     )
-    window_starts_at = UtcDateTime(required=True)
-    window_ends_at = UtcDateTime(required=True)
+    window_starts_at = bounded(UtcDateTime, SCHEDULE, required=True)
+    window_ends_at = bounded(UtcDateTime, SCHEDULE, required=True)
     objective = fields.String(load_default="fill", validate=validate.OneOf(["fill", "score"]))
 
 

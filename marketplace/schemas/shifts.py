@@ -5,8 +5,17 @@ import copy
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, missing, validate, validates_schema
 
+from ..bounds import FILTER, SCHEDULE
 from ..models import Industry, ShiftStatus, WorkerKind
-from .common import Cursor, Int, PageArgsSchema, PageSchema, StrictSchema, UtcDateTime
+from .common import (
+    Cursor,
+    Int,
+    PageArgsSchema,
+    PageSchema,
+    StrictSchema,
+    UtcDateTime,
+    bounded,
+)
 
 KINDS = [k.value for k in WorkerKind]
 
@@ -99,8 +108,8 @@ class ShiftListArgsSchema(PageArgsSchema):
     district = Int(validate=validate.Range(min=1))
     industry = fields.Enum(Industry, by_value=True)
     skill = Int(validate=validate.Range(min=1))
-    date_from = fields.Date(metadata={"description": "Starting on or after this Shanghai day"})
-    date_to = fields.Date(metadata={"description": "Starting on or before this Shanghai day"})
+    date_from = bounded(fields.Date, FILTER, "Starting on or after this Shanghai day")
+    date_to = bounded(fields.Date, FILTER, "Starting on or before this Shanghai day")
     near = NearField(metadata={"description": "lat,lon to measure distances from"})
     radius_km = fields.Float(validate=validate.Range(min=0.1, max=500))
 
@@ -139,8 +148,8 @@ class ShiftInputSchema(StrictSchema):
     site_id = Int(required=True)
     title = fields.String(required=True)
     description = fields.String(load_default="")
-    starts_at = UtcDateTime(required=True)
-    ends_at = UtcDateTime(required=True)
+    starts_at = bounded(UtcDateTime, SCHEDULE, required=True)
+    ends_at = bounded(UtcDateTime, SCHEDULE, required=True)
     headcount = Int(required=True)
     hourly_pay_cny = fields.Decimal(
         required=True, as_string=True, allow_nan=False, metadata=MONEY_INPUT

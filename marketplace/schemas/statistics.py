@@ -2,7 +2,8 @@
 
 from marshmallow import fields
 
-from .common import Int, StrictSchema
+from ..bounds import FILTER
+from .common import Int, StrictSchema, bounded
 
 
 class StatisticsArgsSchema(StrictSchema):
@@ -10,15 +11,17 @@ class StatisticsArgsSchema(StrictSchema):
         load_default=None,
         metadata={"description": "Omit for the whole city (admins only)"},
     )
-    first_day = fields.Date(
+    first_day = bounded(
+        fields.Date,
+        FILTER,
+        "Asia/Shanghai day; default two weeks ago, or 27 days before last_day",
         load_default=None,
-        metadata={
-            "description": "Asia/Shanghai day; default two weeks ago, or 27 days before last_day"
-        },
     )
-    last_day = fields.Date(
+    last_day = bounded(
+        fields.Date,
+        FILTER,
+        "Asia/Shanghai day, included; default 27 days after first_day",
         load_default=None,
-        metadata={"description": "Asia/Shanghai day, included; default 27 days after first_day"},
     )
 
 

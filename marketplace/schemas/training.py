@@ -2,7 +2,8 @@
 
 from marshmallow import fields, validate
 
-from .common import Int, StrictSchema, UtcDateTime
+from ..bounds import SCHEDULE
+from .common import Int, StrictSchema, UtcDateTime, bounded
 
 
 class TrainingListArgsSchema(StrictSchema):
@@ -23,8 +24,8 @@ class TrainingInputSchema(StrictSchema):
     )
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
     location = fields.String(load_default="", validate=validate.Length(max=255))
-    starts_at = UtcDateTime(required=True)
-    ends_at = UtcDateTime(required=True)
+    starts_at = bounded(UtcDateTime, SCHEDULE, required=True)
+    ends_at = bounded(UtcDateTime, SCHEDULE, required=True)
     capacity = Int(required=True, validate=validate.Range(min=1, max=10_000))
     skill_id = Int(load_default=None)
     level_granted = Int(load_default=None, validate=validate.Range(min=1, max=5))

@@ -7,12 +7,13 @@ and home coordinates are the worker's own, shown as on their profile pages.
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from ..bounds import CERTIFICATE, SCHEDULE
 from ..i18n import LocalName
 from ..identifiers import mask_mobile, mask_national_id
 from ..models import AgreementStatus, Payer, WorkerKind
 from ..services.worker_self import home_source
 from ..services.workers import CERTIFICATE_NUMBER_MAX, HOME_SOURCES, MAX_TRAVEL_KM
-from .common import Int, StrictSchema, UtcDateTime
+from .common import Int, StrictSchema, UtcDateTime, bounded
 from .shifts import PublicShiftSchema
 
 KINDS = [k.value for k in WorkerKind]
@@ -75,10 +76,12 @@ class CertificateInputSchema(StrictSchema):
             error=_l("Use at most %(n)d characters.", n=CERTIFICATE_NUMBER_MAX),
         ),
     )
-    valid_until = fields.Date(
+    valid_until = bounded(
+        fields.Date,
+        CERTIFICATE,
+        "Empty if it does not expire; no day already past",
         load_default=None,
         allow_none=True,
-        metadata={"description": "Empty if it does not expire; no day already past"},
     )
 
 
@@ -89,8 +92,8 @@ class WindowSchema(StrictSchema):
 
 
 class WindowInputSchema(StrictSchema):
-    starts_at = UtcDateTime(required=True)
-    ends_at = UtcDateTime(required=True, metadata={"description": "After starts_at, still to come"})
+    starts_at = bounded(UtcDateTime, SCHEDULE, required=True)
+    ends_at = bounded(UtcDateTime, SCHEDULE, "After starts_at, still to come", required=True)
 
 
 class ProfileSchema(StrictSchema):

@@ -6,11 +6,11 @@ from flask import Blueprint, render_template, request
 from flask_babel import format_date, format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional
 
 from .. import policy
+from ..bounds import FILTER
 from ..errors import Invalid
 from ..i18n import LocalName
 from ..models import Industry, WorkerKind
@@ -18,7 +18,8 @@ from ..services import reference, stats, stats_map
 from ..services.stats_figures import Figures
 from . import charts
 from .downloads import csv_response
-from .helpers import acting_user, apply_field_errors
+from .form_base import Form, Within
+from .helpers import acting_user, apply_field_errors, id_arg
 from .labels import INDUSTRY_LABELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/association")
@@ -47,19 +48,19 @@ FIGURE_LABELS = {
 }
 
 
-class DashboardForm(FlaskForm):
+class DashboardForm(Form):
     """The window: a GET form, so that a chosen window is a link one can share."""
 
     class Meta:
         csrf = False
 
-    first_day = DateField(_l("From"), validators=[Optional()])
-    last_day = DateField(_l("up to and including"), validators=[Optional()])
+    first_day = DateField(_l("From"), validators=[Optional(), Within(FILTER)])
+    last_day = DateField(_l("up to and including"), validators=[Optional(), Within(FILTER)])
 
 
 def _scope() -> int | None:
     """The moderator's association; for admins ?association=, or the whole city without it."""
-    chosen = request.args.get("association", type=int)
+    chosen = id_arg("association")
     if policy.is_admin(current_user):
         return chosen
     return chosen or current_user.association_id

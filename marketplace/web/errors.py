@@ -35,6 +35,7 @@ def _wants_json() -> bool:
 
 
 def handle_domain_error(error: DomainError):
+    _discard_session()
     status = status_for(error)
     if _wants_json():
         fields = {k: [str(m) for m in v] for k, v in error.fields.items()}
@@ -46,6 +47,7 @@ def handle_domain_error(error: DomainError):
 
 
 def handle_csrf_error(error: CSRFError):
+    _discard_session()
     message = _(
         "The form had expired or did not come from this site. Reload the page and try again."
     )
@@ -65,6 +67,7 @@ def handle_http_error(error: HTTPException):
         413: _("The upload is too large."),
     }
     message = messages.get(error.code, error.description)
+    _discard_session()
     if _wants_json():
         return http_error_json(error, message)
     return render_template("errors/error.html", status=error.code, message=message), error.code
@@ -72,6 +75,9 @@ def handle_http_error(error: HTTPException):
 
 def handle_unexpected(error: Exception):
     current_app.logger.exception("unhandled error")
+    # A failed flush leaves the session unusable (PendingRollbackError) until rolled back,
+    # and the error page loads the user for its menu: without this the handler itself fails.
+    _discard_session()
     message = _("Something went wrong on our side. Your data is safe; please try again.")
     if _wants_json():
         return json_error("server_error", message, 500)

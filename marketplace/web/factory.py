@@ -21,7 +21,7 @@ from .factory_forms import (
     shift_form_data,
     shift_input,
 )
-from .helpers import acting_user, apply_field_errors
+from .helpers import acting_user, apply_field_errors, id_arg
 
 bp = Blueprint("factory", __name__, url_prefix="/factory")
 S = ApplicationStatus
@@ -79,7 +79,7 @@ def _page_helpers():
 
 def factory_arg() -> int | None:
     """The factory named by ?factory= (the staff member's first one when absent)."""
-    return request.args.get("factory", type=int)
+    return id_arg("factory")
 
 
 def _status(form) -> int:

@@ -1,7 +1,6 @@
 """WTForms for the factory staff pages; the services check the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -20,8 +19,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..bounds import AGREEMENT, FILTER, SCHEDULE
 from ..models import Shift, WorkerKind
 from ..services.shifts import ShiftInput
+from .form_base import Form as AppForm
+from .form_base import Within
 from .helpers import local_name, local_to_utc, utc_to_local
 from .labels import KIND_LABELS
 
@@ -66,7 +68,7 @@ class PickupRow(Form):
     )
 
 
-class ShiftForm(FlaskForm):
+class ShiftForm(AppForm):
     """Field names match services.shifts.ShiftInput, so its errors land beside the fields."""
 
     site_id = SelectField(_l("Site"), coerce=int, validate_choice=False)
@@ -75,12 +77,18 @@ class ShiftForm(FlaskForm):
     starts_at = DateTimeLocalField(
         _l("Starts (Shanghai time)"),
         format=LOCAL_FORMAT,
-        validators=[DataRequired(message=_l("Enter the date and time the shift starts."))],
+        validators=[
+            DataRequired(message=_l("Enter the date and time the shift starts.")),
+            Within(SCHEDULE),
+        ],
     )
     ends_at = DateTimeLocalField(
         _l("Ends (Shanghai time)"),
         format=LOCAL_FORMAT,
-        validators=[DataRequired(message=_l("Enter the date and time the shift ends."))],
+        validators=[
+            DataRequired(message=_l("Enter the date and time the shift ends.")),
+            Within(SCHEDULE),
+        ],
     )
     # Ranges are the service's to check: its messages say what is wanted.
     headcount = IntegerField(_l("Workers needed"), default=1, validators=[InputRequired()])
@@ -107,7 +115,7 @@ class ShiftForm(FlaskForm):
     pickup_points = FieldList(FormField(PickupRow), min_entries=EXTRA_ROWS)
 
 
-class RowForm(FlaskForm):
+class RowForm(AppForm):
     """A small form repeated on a page (one per worker or agreement), told apart by its prefix.
 
     The page carries the token as a plain `csrf_token` field, which CSRFProtect checks on
@@ -139,14 +147,14 @@ class RatingForm(RowForm):
     comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=1000)])
 
 
-class SettlementFilterForm(FlaskForm):
+class SettlementFilterForm(AppForm):
     """A GET form: the period of the settlement report."""
 
     class Meta:
         csrf = False
 
-    starts_on = DateField(_l("From"), validators=[Optional()])
-    ends_on = DateField(_l("To"), validators=[Optional()])
+    starts_on = DateField(_l("From"), validators=[Optional(), Within(FILTER)])
+    ends_on = DateField(_l("To"), validators=[Optional(), Within(FILTER)])
 
 
 def _skill_choices(items) -> list[SelectChoice]:
@@ -264,11 +272,11 @@ PAYER_CHOICES = [
 ]
 
 
-class LendingRequestForm(FlaskForm):
+class LendingRequestForm(AppForm):
     """Ask an idle employee's employer to lend them to us for a period."""
 
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    starts_on = DateField(_l("First day"), validators=[DataRequired(), Within(AGREEMENT)])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired(), Within(AGREEMENT)])
     wage_payer = SelectField(_l("Who pays the wages"), choices=PAYER_CHOICES, default="lender")
     insurance_payer = SelectField(
         _l("Who pays the insurance"), choices=PAYER_CHOICES, default="lender"

@@ -1,7 +1,6 @@
 """WTForms for the account pages; business rules are checked by the services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     EmailField,
@@ -16,17 +15,18 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from ..models import Industry, WorkerKind
+from .form_base import Form
 from .labels import INDUSTRY_LABELS, KIND_LABELS
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     identifier = StringField(
         _l("Mobile number or email"), validators=[DataRequired(), Length(max=254)]
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
-class CredentialsForm(FlaskForm):
+class CredentialsForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     mobile = TelField(_l("Mobile number"), validators=[Optional(), Length(max=20)])
     email = EmailField(
@@ -81,7 +81,7 @@ class FactoryRegistrationForm(CredentialsForm):
     lon = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(-180, 180)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=256)]
     )

@@ -18,6 +18,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 
+from ..bounds import INT_MAX, PAGE_MAX
 from ..i18n import LocalName
 from ..identifiers import mask_email, mask_mobile, mask_national_id
 from .labels import INDUSTRY_LABELS, KIND_LABELS, SHIFT_STATUS_LABELS, VERIFICATION_LABELS
@@ -67,9 +68,28 @@ def acting_user():
     return current_user._get_current_object()
 
 
+def id_arg(name: str) -> int | None:
+    """An id from the query string (None if absent or not a number).
+
+    One larger than the database's integers names no row: 404, not an overflow in a query.
+    """
+    value = request.args.get(name, type=int)
+    if value is not None and not 0 < value <= INT_MAX:
+        abort(404)
+    return value
+
+
+def page_arg() -> int:
+    """The page number asked for (1 if none); one beyond any list's pages is a 404."""
+    page = request.args.get("page", 1, type=int)
+    if not 0 < page <= PAGE_MAX:
+        abort(404)
+    return page
+
+
 def association_in_view() -> int:
     """The association a moderator's page is about: their own, or (admins) ?association=."""
-    association_id = request.args.get("association", type=int) or current_user.association_id
+    association_id = id_arg("association") or current_user.association_id
     if association_id is None:
         abort(404)
     return association_id

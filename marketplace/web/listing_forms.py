@@ -3,12 +3,13 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FloatField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional, StopValidation
 
+from ..bounds import FILTER
 from ..models import Industry
 from ..services.listing import LOCAL_TIMEZONE, ShiftFilters
+from .form_base import Form, Within
 from .helpers import local_name
 from .labels import INDUSTRY_LABELS
 
@@ -37,7 +38,7 @@ def _choice_field(label):
     )
 
 
-class ShiftFilterForm(FlaskForm):
+class ShiftFilterForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -53,7 +54,7 @@ class ShiftFilterForm(FlaskForm):
     day = DateField(
         _l("Day"),
         invalid_value_message=_l("Give the day as year-month-day."),
-        validators=[Optional()],
+        validators=[Optional(), Within(FILTER)],
     )
     near_home = BooleanField(_l("Measure from my home"))
     lat = FloatField(

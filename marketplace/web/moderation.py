@@ -16,7 +16,7 @@ from ..errors import Invalid
 from ..models import ReportCategory, ReportTarget
 from ..services import accounts, association_queries, moderation, reports, sessions
 from .association_forms import DecisionForm
-from .helpers import acting_user, association_in_view
+from .helpers import acting_user, association_in_view, id_arg
 
 bp = Blueprint("moderation", __name__, url_prefix="/association")
 
@@ -147,6 +147,6 @@ def _failed(back: str, what: str, object_id: int, form, errors: dict):
 @bp.get("/audit")
 @login_required
 def audit_trail():
-    before = request.args.get("before", type=int)
+    before = id_arg("before")
     events = reports.audit_events(acting_user(), association_in_view(), limit=50, before_id=before)
     return render_template("association/audit.html", events=events)

@@ -8,7 +8,7 @@ from ..extensions import csrf
 from ..i18n import LOCALE_COOKIE
 from ..services import listing, reference
 from ..services.accounts import set_locale
-from .helpers import apply_field_errors, safe_next_url
+from .helpers import apply_field_errors, page_arg, safe_next_url
 from .listing_forms import ShiftFilterForm
 from .page_cache import cached_for_anonymous
 
@@ -25,7 +25,7 @@ def index():
     filters = form.filters()
     try:
         found = listing.list_shifts(
-            page=request.args.get("page", 1, type=int),
+            page=page_arg(),
             per_page=current_app.config["SHIFTS_PER_PAGE"],
             filters=filters,
             viewer=_viewer(),

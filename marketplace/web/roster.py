@@ -24,7 +24,7 @@ from ..services import factory_queries, invitations, roster
 from ..services.roster_reasons import row_reason
 from ..services.roster_template import template_workbook
 from .downloads import csv_response
-from .helpers import acting_user, apply_field_errors, association_in_view
+from .helpers import acting_user, apply_field_errors, association_in_view, id_arg
 from .roster_forms import ButtonForm, InvitationForm, RosterUploadForm
 
 bp = Blueprint("roster", __name__)
@@ -109,7 +109,7 @@ def association_rosters():
 @bp.route("/factory/rosters", methods=["GET", "POST"])
 @login_required
 def factory_rosters():
-    factory = factory_queries.factory_for(acting_user(), request.args.get("factory", type=int))
+    factory = factory_queries.factory_for(acting_user(), id_arg("factory"))
     imports = roster.list_imports(acting_user(), factory_id=factory.id)
     return _upload_page(RosterUploadForm(), imports, factory=factory)
 

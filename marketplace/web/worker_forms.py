@@ -1,7 +1,6 @@
 """WTForms for the worker pages; the services check the rules and name the field at fault."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,10 +14,12 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..bounds import CERTIFICATE, SCHEDULE
 from ..models import WorkerKind
 from ..services.applications import NOTE_MAX_LENGTH
 from ..services.attendance import TEXT_MAX_LENGTH
 from ..services.workers import CERTIFICATE_NUMBER_MAX
+from .form_base import Form, Within
 from .labels import KIND_LABELS
 
 LEVEL_CHOICES = [
@@ -62,7 +63,7 @@ class LocalDateField(DateField):
             raise ValueError(_l("Enter a date, e.g. 2021-12-31.")) from exc
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     kind = RadioField(
         _l("I am"),
         choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in WorkerKind],
@@ -90,41 +91,44 @@ class ProfileForm(FlaskForm):
     needs_housing = BooleanField(_l("I need a dormitory bed"))
 
 
-class SkillForm(FlaskForm):
+class SkillForm(Form):
     skill_id = SelectField(_l("Skill"), coerce=int, validate_choice=False)
     level = SelectField(_l("Level"), coerce=int, choices=LEVEL_CHOICES, validate_choice=False)
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(Form):
     certificate_type_id = SelectField(_l("Certificate"), coerce=int, validate_choice=False)
     number = StringField(_l("Certificate number"), validators=[Length(max=CERTIFICATE_NUMBER_MAX)])
     valid_until = LocalDateField(
-        _l("Valid until (empty if it does not expire)"), validators=[Optional()]
+        _l("Valid until (empty if it does not expire)"),
+        validators=[Optional(), Within(CERTIFICATE)],
     )
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     starts_at = LocalDateTimeField(
-        _l("From"), validators=[InputRequired(message=_l("Enter a date and time."))]
+        _l("From"),
+        validators=[InputRequired(message=_l("Enter a date and time.")), Within(SCHEDULE)],
     )
     ends_at = LocalDateTimeField(
-        _l("Until"), validators=[InputRequired(message=_l("Enter a date and time."))]
+        _l("Until"),
+        validators=[InputRequired(message=_l("Enter a date and time.")), Within(SCHEDULE)],
     )
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(Form):
     note = TextAreaField(
         _l("A note to the factory (optional)"), validators=[Length(max=NOTE_MAX_LENGTH)]
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(
         _l("Why you cancel (the factory reads this)"), validators=[Length(max=TEXT_MAX_LENGTH)]
     )
 
 
-class RateForm(FlaskForm):
+class RateForm(Form):
     score = SelectField(
         _l("How was it? (5 is best)"),
         choices=[SelectChoice(str(n), str(n)) for n in range(5, 0, -1)],
@@ -133,5 +137,5 @@ class RateForm(FlaskForm):
     comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=TEXT_MAX_LENGTH)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Only the CSRF token: the action is the button."""
