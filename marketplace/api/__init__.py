@@ -35,6 +35,18 @@ RESOURCES = (
 )
 
 
+def _configured_bounds(app: Flask):
+    """An apispec attribute function: a ConfiguredInt's bounds as this app's config sets them."""
+    from ..schemas.common import ConfiguredInt
+
+    def bounds(converter, field, **kwargs) -> dict:
+        if not isinstance(field, ConfiguredInt):
+            return {}
+        return {"minimum": field.minimum, "maximum": app.config[field.max_key]}
+
+    return bounds
+
+
 def register(app: Flask) -> None:
     """Make the app's Api object, register the resources and serve the docs page's files."""
     from ..extensions import MarketplaceApi
@@ -42,6 +54,7 @@ def register(app: Flask) -> None:
     from .security import security_schemes
 
     api = MarketplaceApi(app)  # one per app: it holds the app's OpenAPI document
+    api.ma_plugin.converter.add_attribute_function(_configured_bounds(app))
     for name, scheme in security_schemes(app.config["SESSION_COOKIE_NAME"]).items():
         api.spec.components.security_scheme(name, scheme)
     for name in RESOURCES:

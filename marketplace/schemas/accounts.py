@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from ..models import WorkerKind
-from .common import Int, StrictSchema
+from .common import ConfiguredInt, Int, StrictSchema
 
 KINDS = [k.value for k in WorkerKind]
 
@@ -56,8 +56,21 @@ class CsrfSchema(StrictSchema):
 
 
 class TokenCreateSchema(StrictSchema):
+    """A new token: the password always; the identifier when no session is logged in."""
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    expires_in_days = Int(load_default=None, allow_none=True)
+    expires_in_days = ConfiguredInt(
+        "API_TOKEN_MAX_DAYS",
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Days until it expires (default API_TOKEN_DEFAULT_DAYS)"},
+    )
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    identifier = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=254),
+        metadata={"description": "Mobile number or email: whose token, if not the caller's"},
+    )
 
 
 class TokenSchema(StrictSchema):
