@@ -3,7 +3,15 @@
 import copy
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, missing, validate, validates_schema
+from marshmallow import (
+    ValidationError,
+    fields,
+    missing,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from ..models import Industry, ShiftStatus, WorkerKind
 from .common import Cursor, Int, PageArgsSchema, PageSchema, StrictSchema, UtcDateTime
@@ -93,7 +101,8 @@ class ShiftListArgsSchema(PageArgsSchema):
     cursor = Cursor(
         metadata={
             "description": "The `next_cursor` of the page before: a steady walk through the "
-            "list, soonest first, that neither repeats nor skips a shift (instead of `page`)"
+            "list, soonest first, that neither repeats nor skips a shift (`page` is then "
+            "ignored); empty: the first page"
         }
     )
     district = Int(validate=validate.Range(min=1))
@@ -101,17 +110,27 @@ class ShiftListArgsSchema(PageArgsSchema):
     skill = Int(validate=validate.Range(min=1))
     date_from = fields.Date(metadata={"description": "Starting on or after this Shanghai day"})
     date_to = fields.Date(metadata={"description": "Starting on or before this Shanghai day"})
-    near = NearField(metadata={"description": "lat,lon to measure distances from"})
-    radius_km = fields.Float(validate=validate.Range(min=0.1, max=500))
+    near = NearField(metadata={"description": "lat,lon to measure distances from; empty: none"})
+    radius_km = fields.Float(
+        validate=validate.Range(min=0.1, max=500),
+        metadata={"description": "Only shifts this close to `near` (ignored without `near`)"},
+    )
+
+    @pre_load
+    def _empty_is_absent(self, data, **kwargs):
+        # A form left blank sends `cursor=&near=`: the same as not sending them.
+        return {k: v for k, v in data.items() if not (k in ("cursor", "near") and v == "")}
 
     @validates_schema
-    def _radius_needs_a_point(self, data, **kwargs):
-        if "radius_km" in data and "near" not in data:
-            raise ValidationError(str(_l("Give near=lat,lon with radius_km.")), "near")
+    def _range_in_order(self, data, **kwargs):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise ValidationError(str(_l("The end of the range is before its start.")), "date_to")
-        if "cursor" in data and data.get("page", 1) != 1:
-            raise ValidationError(str(_l("Give either a page or a cursor.")), "page")
+
+    @post_load
+    def _cursor_over_page(self, data, **kwargs):
+        if "cursor" in data:
+            data["page"] = 1
+        return data
 
 
 class RequiredSkillSchema(StrictSchema):
