@@ -43,6 +43,7 @@ MAY_REFUSE_VALID_DATA = {
     ("PATCH", "/api/v1/shifts/{shift_id}"): "as POST /shifts",
     ("POST", "/api/v1/placement-runs"): "the moderator's own association; a window that ends "
     "after it starts (dates)",
+    ("GET", "/api/v1/statistics"): "at most 366 days from first_day to last_day (dates)",
     ("POST", "/api/v1/moderation/worker-skills/{worker_skill_id}/verify"): "the moderator's own "
     "association",
     ("POST", "/api/v1/moderation/worker-certificates/{worker_certificate_id}/verify"): "the "
