@@ -84,7 +84,9 @@ class Config:
     API_CORS_ORIGINS = tuple(
         o.strip() for o in os.environ.get("API_CORS_ORIGINS", "").split(",") if o.strip()
     )
-    # Personal API tokens: the longest lifetime a client may ask for (none: no expiry).
+    # Personal API tokens: every one expires; the lifetime a token gets when none is asked
+    # for, and the longest a client may ask for.
+    API_TOKEN_DEFAULT_DAYS = _env_int("API_TOKEN_DEFAULT_DAYS", 90)
     API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 365)
     # How long a worker has to answer an offer (never past the shift's start).
     OFFER_TTL_HOURS = _env_int("OFFER_TTL_HOURS", 24)

@@ -14,6 +14,7 @@ The OpenAPI document (/api/v1/openapi.json) and the docs page pick it up by them
 from importlib import import_module
 
 from flask import Flask
+from marshmallow.validate import Range
 
 URL_PREFIX = "/api/v1"
 RESOURCES = (
@@ -35,6 +36,30 @@ RESOURCES = (
 )
 
 
+def _configured_bounds(app: Flask):
+    """An apispec attribute function: a ConfiguredInt's bounds as this app's config sets them."""
+    from ..schemas.common import ConfiguredInt
+
+    def bounds(converter, field, **kwargs) -> dict:
+        if not isinstance(field, ConfiguredInt):
+            return {}
+        return {"minimum": field.minimum, "maximum": app.config[field.max_key]}
+
+    return bounds
+
+
+def _exclusive_bounds(converter, field, **kwargs) -> dict:
+    """apispec writes a Range's bounds but not that one excludes its end (OpenAPI 3.0 flags)."""
+    flags = {}
+    for validator in field.validators:
+        if isinstance(validator, Range):
+            if validator.min is not None and not validator.min_inclusive:
+                flags["exclusiveMinimum"] = True
+            if validator.max is not None and not validator.max_inclusive:
+                flags["exclusiveMaximum"] = True
+    return flags
+
+
 def register(app: Flask) -> None:
     """Make the app's Api object, register the resources and serve the docs page's files."""
     from ..extensions import MarketplaceApi
@@ -42,6 +67,8 @@ def register(app: Flask) -> None:
     from .security import security_schemes
 
     api = MarketplaceApi(app)  # one per app: it holds the app's OpenAPI document
+    api.ma_plugin.converter.add_attribute_function(_configured_bounds(app))
+    api.ma_plugin.converter.add_attribute_function(_exclusive_bounds)
     for name, scheme in security_schemes(app.config["SESSION_COOKIE_NAME"]).items():
         api.spec.components.security_scheme(name, scheme)
     for name in RESOURCES:

@@ -27,6 +27,17 @@ class StrictParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
 
+    def arguments(self, schema, *, location="json", required=None, **kwargs):
+        """A body is documented as required exactly when the server needs one.
+
+        That is when its schema has a required field (a missing body is then a 422 naming
+        it); a body of optional fields only may be left out, as an empty one would be.
+        """
+        if required is None:
+            instance = schema() if isinstance(schema, type) else schema
+            required = location != "json" or any(f.required for f in instance.fields.values())
+        return super().arguments(schema, location=location, required=required, **kwargs)
+
 
 def post_action(blp: Blueprint, rule: str, name: str, summary: str, call, *, response, body=None):
     """Register POST `rule` (one id in the URL): the view hands (actor, id, body) to `call`.

@@ -41,11 +41,11 @@ def _by_field(messages: dict) -> dict[str, list[str]]:
     return flat
 
 
-def http_error_json(error: HTTPException, message):
+def http_error_json(error: HTTPException, message, headers: dict | None = None):
     """An HTTP error under /api, with webargs's parsing messages as per-field messages."""
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
-    headers = data.get("headers")
+    headers = {**(headers or {}), **(data.get("headers") or {})}
     if messages is not None and error.code == 400:
         return json_error("malformed", _("The request body is not valid JSON."), 400, None, headers)
     if messages is not None and error.code == 422:

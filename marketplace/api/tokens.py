@@ -1,9 +1,12 @@
 """Personal API tokens: make one (its secret is shown once), list them, revoke one."""
 
+from flask import request
+from flask_login import current_user
+
 from ..schemas.accounts import NewTokenSchema, TokenCreateSchema, TokenSchema
-from ..services import api_tokens
+from ..services import api_tokens, sessions
 from .base import Blueprint
-from .security import auth_required, current_actor
+from .security import SECURITY, auth_required, current_actor
 
 blp = Blueprint(
     "api_tokens",
@@ -22,13 +25,27 @@ def list_tokens():
 
 
 @blp.post("")
-@auth_required(blp)
+@blp.doc(security=[{}, *SECURITY])
 @blp.arguments(TokenCreateSchema)
 @blp.response(201, NewTokenSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def create_token(data):
-    """Make a token; the response carries its secret, which is not stored and not shown again."""
-    new = api_tokens.create_token(current_actor(), data["name"], data["expires_in_days"])
+    """Make a token: needs the password, with `identifier` or for the logged-in caller.
+
+    The response carries its secret, which is not stored and not shown again. Every token
+    expires (`expires_in_days`, by default the server's API_TOKEN_DEFAULT_DAYS).
+    """
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    new = sessions.create_token(
+        actor,
+        data["password"],
+        data["name"],
+        data["expires_in_days"],
+        identifier=data["identifier"],
+        ip=request.remote_addr,
+    )
     listed = {name: getattr(new.token, name) for name in TokenSchema().fields}
     return {**listed, "token": new.secret}
 

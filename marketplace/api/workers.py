@@ -59,6 +59,7 @@ def list_skills():
 @auth_required(blp)
 @blp.arguments(SkillLevelSchema)
 @blp.response(200, SkillHeldSchema)
+@blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def set_skill(data, skill_id):
     """Declare a skill at a level 1-5, or change its level (which needs a new verification)."""

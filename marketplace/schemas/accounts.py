@@ -1,9 +1,10 @@
 """Accounts: registration, login, the caller's own account, personal API tokens."""
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from ..models import WorkerKind
-from .common import Int, StrictSchema
+from .common import ConfiguredInt, Int, StrictSchema
 
 KINDS = [k.value for k in WorkerKind]
 
@@ -11,13 +12,20 @@ KINDS = [k.value for k in WorkerKind]
 class RegisterWorkerSchema(StrictSchema):
     """A worker signs up; a factory registers on the web (it needs its licence checked)."""
 
-    name = fields.String(required=True, validate=validate.Length(max=80))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     mobile = fields.String(load_default="", validate=validate.Length(max=32))
     email = fields.String(load_default="", validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     district_id = Int(required=True)
-    national_id = fields.String(load_default="", load_only=True, validate=validate.Length(max=32))
+    national_id = fields.String(
+        load_default="",
+        load_only=True,
+        validate=validate.Regexp(
+            r"^(\d{17}[\dXx])?$", error=_l("An identity card number has 18 characters.")
+        ),
+        metadata={"description": "18 characters (the last may be X), or empty"},
+    )
     max_travel_km = fields.Float(load_default=20.0, allow_nan=False)
 
 
@@ -56,8 +64,21 @@ class CsrfSchema(StrictSchema):
 
 
 class TokenCreateSchema(StrictSchema):
+    """A new token: the password always; the identifier when no session is logged in."""
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    expires_in_days = Int(load_default=None, allow_none=True)
+    expires_in_days = ConfiguredInt(
+        "API_TOKEN_MAX_DAYS",
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Days until it expires (default API_TOKEN_DEFAULT_DAYS)"},
+    )
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    identifier = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=254),
+        metadata={"description": "Mobile number or email: whose token, if not the caller's"},
+    )
 
 
 class TokenSchema(StrictSchema):

@@ -5,6 +5,7 @@ import binascii
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
@@ -21,6 +22,25 @@ class Int(fields.Integer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.validators.insert(0, _FITS)
+
+
+class ConfiguredInt(Int):
+    """An integer from `minimum` to the app's config[max_key], refused (422) past either.
+
+    api/__init__.py writes the same bounds into the OpenAPI document of each app.
+    """
+
+    def __init__(self, max_key: str, *args, minimum: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_key, self.minimum = max_key, minimum
+
+    def maximum(self) -> int:
+        return current_app.config[self.max_key]
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        bounds = validate.Range(self.minimum, self.maximum(), error=_FITS.error)
+        return bounds(number)
 
 
 class UtcDateTime(fields.AwareDateTime):

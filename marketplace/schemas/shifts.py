@@ -1,9 +1,18 @@
 """Shifts: the public list, one shift in full, a factory's input, ranked candidates."""
 
 import copy
+import re
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, missing, validate, validates_schema
+from marshmallow import (
+    ValidationError,
+    fields,
+    missing,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from ..bounds import FILTER, SCHEDULE
 from ..models import Industry, ShiftStatus, WorkerKind
@@ -24,6 +33,17 @@ KINDS = [k.value for k in WorkerKind]
 MONEY = {"type": "string", "format": "decimal", "example": "26.50"}
 # Input is documented as the same string; a JSON number is accepted too, read exactly.
 MONEY_INPUT = MONEY
+# An hourly pay: above 0, at most 999999.99, in yuan and fen (services/shifts.py).
+PAY_PATTERN = r"^(?!0+(\.0+)?$)\d{1,6}(\.\d{1,2})?$"
+
+
+class PayField(fields.Decimal):
+    """A pay as the document gives it: a string of the pattern (or a JSON number), exact."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not re.fullmatch(PAY_PATTERN, value):
+            raise ValidationError(str(_l("Give an hourly pay above 0, in yuan and fen.")))
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class SiteSchema(StrictSchema):
@@ -102,7 +122,8 @@ class ShiftListArgsSchema(PageArgsSchema):
     cursor = Cursor(
         metadata={
             "description": "The `next_cursor` of the page before: a steady walk through the "
-            "list, soonest first, that neither repeats nor skips a shift (instead of `page`)"
+            "list, soonest first, that neither repeats nor skips a shift (`page` is then "
+            "ignored); empty: the first page"
         }
     )
     district = Int(validate=validate.Range(min=1))
@@ -110,33 +131,65 @@ class ShiftListArgsSchema(PageArgsSchema):
     skill = Int(validate=validate.Range(min=1))
     date_from = bounded(fields.Date, FILTER, "Starting on or after this Shanghai day")
     date_to = bounded(fields.Date, FILTER, "Starting on or before this Shanghai day")
-    near = NearField(metadata={"description": "lat,lon to measure distances from"})
-    radius_km = fields.Float(validate=validate.Range(min=0.1, max=500))
+    near = NearField(metadata={"description": "lat,lon to measure distances from; empty: none"})
+    radius_km = fields.Float(
+        validate=validate.Range(min=0.1, max=500),
+        metadata={"description": "Only shifts this close to `near` (ignored without `near`)"},
+    )
+
+    @pre_load
+    def _empty_is_absent(self, data, **kwargs):
+        # A form left blank sends `cursor=&near=`: the same as not sending them.
+        return {k: v for k, v in data.items() if not (k in ("cursor", "near") and v == "")}
 
     @validates_schema
-    def _radius_needs_a_point(self, data, **kwargs):
-        if "radius_km" in data and "near" not in data:
-            raise ValidationError(str(_l("Give near=lat,lon with radius_km.")), "near")
+    def _range_in_order(self, data, **kwargs):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise ValidationError(str(_l("The end of the range is before its start.")), "date_to")
-        if "cursor" in data and data.get("page", 1) != 1:
-            raise ValidationError(str(_l("Give either a page or a cursor.")), "page")
+
+    @post_load
+    def _cursor_over_page(self, data, **kwargs):
+        if "cursor" in data:
+            data["page"] = 1
+        return data
+
+
+# The services' own bounds (services/shifts.py), stated here so that the document says them.
+_LATITUDE = validate.Range(
+    -90, 90, error=_l("Give each pickup point a valid latitude and longitude.")
+)
+_LONGITUDE = validate.Range(
+    -180, 180, error=_l("Give each pickup point a valid latitude and longitude.")
+)
 
 
 class RequiredSkillSchema(StrictSchema):
     skill_id = Int(required=True)
-    min_level = Int(load_default=1)
+    min_level = Int(
+        load_default=1, validate=validate.Range(1, 5, error=_l("Skill levels go from 1 to 5."))
+    )
 
 
 class PreferredSkillSchema(StrictSchema):
     skill_id = Int(required=True)
-    weight = fields.Float(load_default=0.5, allow_nan=False)
+    weight = fields.Float(
+        load_default=0.5,
+        allow_nan=False,
+        validate=validate.Range(
+            0, 1, min_inclusive=False, error=_l("Weights are above 0 and at most 1.")
+        ),
+    )
 
 
 class PickupPointSchema(StrictSchema):
-    name = fields.String(required=True)
-    lat = fields.Float(required=True, allow_nan=False)
-    lon = fields.Float(required=True, allow_nan=False)
+    name = fields.String(
+        required=True,
+        validate=validate.Length(
+            1, 120, error=_l("Name each pickup point (at most 120 characters).")
+        ),
+    )
+    lat = fields.Float(required=True, allow_nan=False, validate=_LATITUDE)
+    lon = fields.Float(required=True, allow_nan=False, validate=_LONGITUDE)
 
 
 class ShiftInputSchema(StrictSchema):
@@ -146,18 +199,36 @@ class ShiftInputSchema(StrictSchema):
         load_only=True, metadata={"description": "For staff of several factories; create only"}
     )
     site_id = Int(required=True)
-    title = fields.String(required=True)
-    description = fields.String(load_default="")
+    title = fields.String(
+        required=True, validate=validate.Length(1, 120, error=_l("Give the shift a title."))
+    )
+    description = fields.String(
+        load_default="",
+        validate=validate.Length(max=5000, error=_l("Use at most 5000 characters.")),
+    )
     starts_at = bounded(UtcDateTime, SCHEDULE, required=True)
     ends_at = bounded(UtcDateTime, SCHEDULE, required=True)
-    headcount = Int(required=True)
-    hourly_pay_cny = fields.Decimal(
-        required=True, as_string=True, allow_nan=False, metadata=MONEY_INPUT
+    headcount = Int(
+        required=True, validate=validate.Range(min=1, error=_l("Ask for at least one worker."))
     )
-    dormitory_beds = Int(load_default=0)
-    max_distance_km = fields.Float(load_default=30.0, allow_nan=False)
+    hourly_pay_cny = PayField(
+        required=True, as_string=True, allow_nan=False, metadata={**MONEY, "pattern": PAY_PATTERN}
+    )
+    dormitory_beds = Int(
+        load_default=0,
+        validate=validate.Range(min=0, error=_l("Give the number of beds, 0 if none.")),
+    )
+    max_distance_km = fields.Float(
+        load_default=30.0,
+        allow_nan=False,
+        validate=validate.Range(
+            0, 500, min_inclusive=False, error=_l("Give a distance above 0 and at most 500 km.")
+        ),
+    )
     accepted_kinds = fields.List(
-        fields.String(validate=validate.OneOf(KINDS)), load_default=lambda: list(KINDS)
+        fields.String(validate=validate.OneOf(KINDS)),
+        load_default=lambda: list(KINDS),
+        validate=validate.Length(min=1, error=_l("Choose at least one kind of worker.")),
     )
     required_skills = fields.List(fields.Nested(RequiredSkillSchema), load_default=list)
     preferred_skills = fields.List(fields.Nested(PreferredSkillSchema), load_default=list)

@@ -37,7 +37,7 @@ class FiguresSchema(StrictSchema):
     median_hours_to_fill = _rate("publication to the last place taken, over full shifts")
     applications = fields.Integer(dump_only=True)
     applications_per_place = _rate("applications / places posted")
-    hours_worked = fields.Decimal(dump_only=True, as_string=True)
+    hours_worked = fields.Float(dump_only=True, metadata={"description": "hours, to two decimals"})
     places_taken = fields.Integer(
         dump_only=True, metadata={"description": "every place ever taken, cancelled ones included"}
     )
@@ -62,7 +62,7 @@ class IndustryFiguresSchema(FiguresSchema):
 
 class LendingFiguresSchema(StrictSchema):
     active_agreements = fields.Integer(dump_only=True)
-    hours_settled = fields.Decimal(dump_only=True, as_string=True)
+    hours_settled = fields.Float(dump_only=True, metadata={"description": "hours, to two decimals"})
 
 
 class WeekShareSchema(StrictSchema):

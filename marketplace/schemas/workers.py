@@ -71,10 +71,13 @@ class CertificateInputSchema(StrictSchema):
     certificate_type_id = Int(required=True)
     number = fields.String(
         required=True,
-        validate=validate.Length(
-            max=CERTIFICATE_NUMBER_MAX,
-            error=_l("Use at most %(n)d characters.", n=CERTIFICATE_NUMBER_MAX),
-        ),
+        validate=[
+            validate.Length(min=1, error=_l("Enter the certificate's number.")),
+            validate.Length(
+                max=CERTIFICATE_NUMBER_MAX,
+                error=_l("Use at most %(n)d characters.", n=CERTIFICATE_NUMBER_MAX),
+            ),
+        ],
     )
     valid_until = bounded(
         fields.Date,

@@ -37,7 +37,12 @@ def token_hash(secret: str) -> str:
 
 
 def create_token(actor: User, name: str, expires_in_days: int | None = None) -> NewToken:
-    """Make a named token for the actor, optionally expiring; the secret is returned once."""
+    """Make a named token for the actor; the secret is returned once.
+
+    Every token expires: after API_TOKEN_DEFAULT_DAYS unless fewer or more days (up to
+    API_TOKEN_MAX_DAYS) are asked for. Callers facing a user check the password first
+    (sessions.create_token).
+    """
     name = (name or "").strip()
     if not name or len(name) > 80:
         message = _l("Name the token (at most 80 characters).")
@@ -59,10 +64,10 @@ def create_token(actor: User, name: str, expires_in_days: int | None = None) -> 
     return NewToken(token, secret)
 
 
-def _expiry(days: int | None) -> datetime | None:
-    if days is None:
-        return None
+def _expiry(days: int | None) -> datetime:
     longest = current_app.config["API_TOKEN_MAX_DAYS"]
+    if days is None:
+        days = min(current_app.config["API_TOKEN_DEFAULT_DAYS"], longest)
     if not isinstance(days, int) or not 1 <= days <= longest:
         message = _l("Choose from 1 to %(n)d days.", n=longest)
         raise Invalid(message, fields={"expires_in_days": [message]})
@@ -77,7 +82,7 @@ def list_tokens(actor: User) -> list[ApiToken]:
         .where(ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None))
         .order_by(ApiToken.id.desc())
     )
-    return [t for t in db.session.scalars(query) if t.expires_at is None or t.expires_at > now]
+    return [t for t in db.session.scalars(query) if t.expires_at > now]
 
 
 def revoke_token(actor: User, token_id: int) -> ApiToken:
@@ -132,7 +137,7 @@ def _problem(token: ApiToken | None, now: datetime) -> str | None:
         return "unknown"
     if token.revoked_at is not None:
         return "revoked"
-    if token.expires_at is not None and token.expires_at <= now:
+    if token.expires_at <= now:
         return "expired"
     if token.user.status != UserStatus.ACTIVE:
         return "suspended"

@@ -82,6 +82,41 @@ def log_in(identifier: str, password: str, *, ip: str | None, user_agent: str = 
     return _open_session(user, password, ip, user_agent)
 
 
+def create_token(
+    actor: User | None,
+    password: str,
+    name: str,
+    expires_in_days: int | None = None,
+    *,
+    identifier: str | None = None,
+    ip: str | None,
+) -> api_tokens.NewToken:
+    """Make an API token after a fresh password check, never on a token or a cookie alone.
+
+    The account is the identifier's when one is given, else the caller's (a session or a
+    token, which without the password proves nothing here). The check counts like a login.
+    """
+    if identifier:
+        name_ = _normalise_identifier(identifier)
+        user = _find_user(name_)
+        key = account_key(user, name_)
+    elif actor is not None:
+        user, key = actor, account_key(actor)
+    else:
+        raise Unauthenticated(_l("Log in, or send your mobile number or email with the password."))
+    count_password_attempt(key, ip, "auth.token_throttled", actor=actor, user=user)
+    if not verify_password(user.password_hash if user else None, password or ""):
+        audit.record("auth.token_password_failed", actor=actor, obj=user)
+        db.session.commit()
+        raise Unauthenticated(_l("Wrong mobile number, email or password."))
+    if user.status != UserStatus.ACTIVE:
+        audit.record("auth.token_refused_suspended", actor=user, obj=user)
+        db.session.commit()
+        raise Unauthenticated(_l("This account is suspended. Contact your association."))
+    throttle.forget_account(AttemptKind.LOGIN, key)
+    return api_tokens.create_token(user, name, expires_in_days)
+
+
 def _open_session(user: User, password: str, ip, user_agent: str) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

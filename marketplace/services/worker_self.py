@@ -13,6 +13,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import (
     AvailabilityWindow,
+    Skill,
     User,
     WorkerCertificate,
     WorkerProfile,
@@ -102,6 +103,8 @@ def my_skills(actor: User) -> list[WorkerSkill]:
 def set_my_skill(actor: User, skill_id: int, level) -> WorkerSkill:
     """Declare a skill at a level, or change its level (which unverifies it)."""
     worker = my_profile(actor, "worker.set_skill")
+    if db.session.get(Skill, skill_id) is None:  # the skill is the resource addressed
+        raise NotFound(_l("No such skill."))
     return workers.set_skill(actor, worker.id, skill_id, level)
 
 

@@ -68,9 +68,12 @@ def handle_http_error(error: HTTPException):
     }
     message = messages.get(error.code, error.description)
     _discard_session()
+    # What the error itself says in headers (a 405's Allow, RFC 9110), not its own body's type.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     if _wants_json():
-        return http_error_json(error, message)
-    return render_template("errors/error.html", status=error.code, message=message), error.code
+        return http_error_json(error, message, headers)
+    page = render_template("errors/error.html", status=error.code, message=message)
+    return page, error.code, headers
 
 
 def handle_unexpected(error: Exception):

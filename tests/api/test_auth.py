@@ -71,7 +71,8 @@ def test_tokens_are_made_listed_and_revoked_and_only_their_hash_is_kept(
 ):
     user = make_user()
     headers = api_login(user)
-    made = client.post("/api/v1/auth/tokens", json={"name": "laptop"}, headers=headers)
+    body = {"name": "laptop", "password": PASSWORD}
+    made = client.post("/api/v1/auth/tokens", json=body, headers=headers)
     assert made.status_code == 201
     secret = made.get_json()["token"]
     assert secret.startswith("mkt_") and made.get_json()["prefix"] == secret[:10]
@@ -100,20 +101,21 @@ def test_token_refusals(client, bearer, make_user):
     others = api_tokens.create_token(other, "theirs").token
     error_of(client.delete(f"/api/v1/auth/tokens/{others.id}", headers=headers), 403)
     error_of(client.delete("/api/v1/auth/tokens/999999", headers=headers), 404)
-    bad = client.post("/api/v1/auth/tokens", json={"name": ""}, headers=headers)
+    body = {"name": "", "password": PASSWORD}
+    bad = client.post("/api/v1/auth/tokens", json=body, headers=headers)
     assert "name" in error_of(bad, 422)["fields"]
-    long = client.post(
-        "/api/v1/auth/tokens", json={"name": "x", "expires_in_days": 9999}, headers=headers
-    )
+    body = {"name": "x", "expires_in_days": 9999, "password": PASSWORD}
+    long = client.post("/api/v1/auth/tokens", json=body, headers=headers)
     assert "expires_in_days" in error_of(long, 422)["fields"]
 
 
 def test_a_bearer_token_needs_no_csrf_but_a_cookie_does(client, api_login, bearer, make_user):
     user = make_user()
-    by_token = client.post("/api/v1/auth/tokens", json={"name": "ci"}, headers=bearer(user))
+    body = {"name": "ci", "password": PASSWORD}
+    by_token = client.post("/api/v1/auth/tokens", json=body, headers=bearer(user))
     assert by_token.status_code == 201
     api_login(user)
-    by_cookie = client.post("/api/v1/auth/tokens", json={"name": "ci"})
+    by_cookie = client.post("/api/v1/auth/tokens", json=body)
     assert error_of(by_cookie, 403)["code"] == "csrf"
 
 
@@ -123,7 +125,8 @@ def test_a_bad_token_is_refused_even_beside_a_good_cookie(client, api_login, mak
     headers = {"Authorization": "Bearer mkt_not-a-real-token"}
     error_of(client.get("/api/v1/auth/me", headers=headers), 401)
     # and it does not lift CSRF from the cookie session either
-    error_of(client.post("/api/v1/auth/tokens", json={"name": "x"}, headers=headers), 401)
+    body = {"name": "x", "password": PASSWORD}
+    error_of(client.post("/api/v1/auth/tokens", json=body, headers=headers), 401)
 
 
 def test_expired_tokens_and_suspended_users_are_refused(client, make_user):

@@ -89,7 +89,13 @@ def _secret(label: str) -> str:
 
 
 def _token(user: User, secret: str) -> ApiToken:
-    return ApiToken(user=user, name="rush", token_hash=token_hash(secret), prefix=secret[:10])
+    return ApiToken(
+        user=user,
+        name="rush",
+        token_hash=token_hash(secret),
+        prefix=secret[:10],
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
 
 
 def _free_mobiles(prefix: str, count: int) -> list[str]:
