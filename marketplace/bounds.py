@@ -72,6 +72,9 @@ BIRTH = Span(past=120 * YEAR, ahead=timedelta(0))
 _MULTILINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SINGLE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# The same rules as patterns for the API document (ECMA and Python read these escapes alike).
+SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+MULTILINE_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
 
 
 def text_problem(value: str, *, multiline: bool = False):

@@ -14,7 +14,10 @@ The OpenAPI document (/api/v1/openapi.json) and the docs page pick it up by them
 from importlib import import_module
 
 from flask import Flask
-from marshmallow.validate import Range
+from marshmallow import fields
+from marshmallow.validate import Range, Regexp
+
+from ..bounds import MULTILINE_PATTERN, SINGLE_LINE_PATTERN
 
 URL_PREFIX = "/api/v1"
 RESOURCES = (
@@ -60,6 +63,18 @@ def _exclusive_bounds(converter, field, **kwargs) -> dict:
     return flags
 
 
+def _text_rules(converter, field, **kwargs) -> dict:
+    """The text rule every input string obeys (schemas/common.py), as a pattern in the document."""
+    from ..schemas.common import MULTILINE_FIELDS
+
+    if type(field) not in (fields.String, fields.Str) or field.dump_only:
+        return {}
+    if any(isinstance(v, Regexp) for v in field.validators) or "pattern" in field.metadata:
+        return {}
+    multiline = field.name in MULTILINE_FIELDS or field.metadata.get("multiline")
+    return {"pattern": MULTILINE_PATTERN if multiline else SINGLE_LINE_PATTERN}
+
+
 def register(app: Flask) -> None:
     """Make the app's Api object, register the resources and serve the docs page's files."""
     from ..extensions import MarketplaceApi
@@ -69,6 +84,7 @@ def register(app: Flask) -> None:
     api = MarketplaceApi(app)  # one per app: it holds the app's OpenAPI document
     api.ma_plugin.converter.add_attribute_function(_configured_bounds(app))
     api.ma_plugin.converter.add_attribute_function(_exclusive_bounds)
+    api.ma_plugin.converter.add_attribute_function(_text_rules)
     for name, scheme in security_schemes(app.config["SESSION_COOKIE_NAME"]).items():
         api.spec.components.security_scheme(name, scheme)
     for name in RESOURCES:

@@ -1,7 +1,10 @@
 """The OpenAPI document says what the server does (what the issue's probe found apart)."""
 
+import re
+
 import pytest
 
+from marketplace.bounds import text_problem
 from tests.api.conftest import error_of
 
 
@@ -38,3 +41,15 @@ def test_an_unknown_skill_in_the_path_is_not_found(client, bearer, make_worker):
     error_of(
         client.put("/api/v1/workers/me/skills/999999", json={"level": 2}, headers=headers), 404
     )
+
+
+def test_the_text_rule_is_in_the_document_and_agrees_with_the_server(document):
+    shift = document["components"]["schemas"]["ShiftInput"]["properties"]
+    title, description = shift["title"]["pattern"], shift["description"]["pattern"]
+    # Every character below U+0100 and a few beyond: the document's pattern accepts it exactly
+    # when the server's check (marketplace/bounds.py) does, for one-line and multi-line text.
+    for code in [*range(0x100), 0x2028, 0x3000, 0xFFFD, 0x1F600]:
+        text = f"a{chr(code)}b"
+        assert (re.fullmatch(title, text) is not None) == (text_problem(text) is None), hex(code)
+        multiline_ok = text_problem(text, multiline=True) is None
+        assert (re.fullmatch(description, text) is not None) == multiline_ok, hex(code)
