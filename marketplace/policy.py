@@ -3,12 +3,15 @@
 Services turn a refusal into an audit event and a Forbidden error (services/authz.py).
 """
 
-from sqlalchemy import false, select, true, union
+from sqlalchemy import exists, false, or_, select, true, union
 
 from .extensions import db
 from .models import (
+    WORKER_ACCEPTED_STATES,
     Application,
+    ApplicationOrigin,
     ApplicationStatus,
+    Assignment,
     Factory,
     FactoryMember,
     LendingAgreement,
@@ -79,6 +82,20 @@ def moderates(user: User | None, association_id: int | None) -> bool:
     )
 
 
+def application_ties():
+    """SQL condition on Application: the rows that tie the worker to the shift's association.
+
+    Only what the worker chose: an application they made (or a waiting-list place), or an
+    offer they accepted (its state says so; a place cancelled afterwards keeps its assignment).
+    An invitation or a placement run's offer the worker never took up ties them to nobody.
+    """
+    return or_(
+        Application.origin == ApplicationOrigin.WORKER,
+        Application.status.in_(sorted(WORKER_ACCEPTED_STATES)),
+        exists().where(Assignment.application_id == Application.id),
+    )
+
+
 def worker_association_ids(worker: WorkerProfile) -> set[int]:
     """Associations responsible for a worker: lender's, where they applied, where they trained."""
     lender = select(Factory.association_id).where(Factory.id == worker.lender_factory_id)
@@ -86,7 +103,7 @@ def worker_association_ids(worker: WorkerProfile) -> set[int]:
         select(Factory.association_id)
         .join(Shift, Shift.factory_id == Factory.id)
         .join(Application, Application.shift_id == Shift.id)
-        .where(Application.worker_id == worker.id)
+        .where(Application.worker_id == worker.id, application_ties())
     )
     trained = (
         select(TrainingSession.association_id)

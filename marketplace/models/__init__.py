@@ -3,7 +3,9 @@
 from .accounts import ApiToken, AttemptKind, AuthAttempt, Role, User, UserSession, UserStatus
 from .applications import (
     PLACE_HOLDING_STATES,
+    WORKER_ACCEPTED_STATES,
     Application,
+    ApplicationOrigin,
     ApplicationStatus,
     Assignment,
     Rating,
@@ -60,9 +62,11 @@ __all__ = [
     "ACTIVE_RUN_STATES",
     "ALL_KINDS_MASK",
     "PLACE_HOLDING_STATES",
+    "WORKER_ACCEPTED_STATES",
     "AgreementStatus",
     "ApiToken",
     "Application",
+    "ApplicationOrigin",
     "ApplicationStatus",
     "Assignment",
     "Association",

@@ -34,6 +34,25 @@ PLACE_HOLDING_STATES = frozenset(
 )
 
 
+# States reached only through the worker's own accept of an offer.
+WORKER_ACCEPTED_STATES = frozenset(
+    {
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.IN_PROGRESS,
+        ApplicationStatus.COMPLETED,
+        ApplicationStatus.NO_SHOW,
+    }
+)
+
+
+class ApplicationOrigin(enum.StrEnum):
+    """Who started the application: only the worker's own ask ties them to an association."""
+
+    WORKER = "worker"  # the worker applied (or joined the waiting list)
+    FACTORY_OFFER = "factory_offer"  # factory staff invited them from the candidate ranking
+    PLACEMENT = "placement"  # an association's placement run sent them an offer
+
+
 class Application(db.Model):
     """A worker's request for a shift; one per (worker, shift)."""
 
@@ -48,6 +67,11 @@ class Application(db.Model):
     shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shifts.id", ondelete="RESTRICT"))
     status: Mapped[ApplicationStatus] = mapped_column(
         str_enum(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED
+    )
+    origin: Mapped[ApplicationOrigin] = mapped_column(
+        str_enum(ApplicationOrigin, "application_origin"),
+        default=ApplicationOrigin.WORKER,
+        server_default=ApplicationOrigin.WORKER.value,
     )
     note: Mapped[str] = mapped_column(sa.Text, default="")
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

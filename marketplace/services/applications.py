@@ -11,6 +11,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import (
     Application,
+    ApplicationOrigin,
     ApplicationStatus,
     Shift,
     ShiftStatus,
@@ -252,6 +253,7 @@ def apply(actor: User, shift_id: int, note: str = "") -> Application:
     else:
         _reset(application, now)
     application.note = note
+    application.origin = ApplicationOrigin.WORKER  # also over a declined or lapsed offer
     application.lending_agreement_id = eligibility.agreement_id_for(worker, shift)
     full = shift.is_full
     application.status = ApplicationStatus.WAITLISTED if full else ApplicationStatus.APPLIED

@@ -15,6 +15,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import (
     Application,
+    ApplicationOrigin,
     ApplicationStatus,
     Assignment,
     Shift,
@@ -96,11 +97,15 @@ def make_offer(actor: User, application: Application, hours: float | None, **det
     tell_worker(application, "offer_made", expires_at=deadline)
 
 
-def offer_unasked(actor: User, shift, worker: WorkerProfile, **details) -> Application:
-    """Offer a place to a worker who may not have applied (a placement run's proposal).
+def offer_unasked(
+    actor: User, shift, worker: WorkerProfile, origin: ApplicationOrigin, **details
+) -> Application:
+    """Offer a place to a worker who may not have applied (an invitation, a placement run's).
 
-    Reuses the worker's application for the shift if it is still offerable, else starts one;
-    the caller authorises, checks eligibility first if it wants a reason, and commits.
+    Reuses the worker's application for the shift if it is still offerable (it stays the
+    worker's own), else starts one marked with `origin`: an offer the worker never asked for
+    ties them to nobody until they accept it (policy.worker_association_ids).
+    The caller authorises, checks eligibility first if it wants a reason, and commits.
     """
     application = db.session.scalar(
         select(Application).where(
@@ -108,7 +113,9 @@ def offer_unasked(actor: User, shift, worker: WorkerProfile, **details) -> Appli
         )
     )
     if application is None:
-        application = Application(worker_id=worker.id, shift_id=shift.id, status=S.APPLIED)
+        application = Application(
+            worker_id=worker.id, shift_id=shift.id, status=S.APPLIED, origin=origin
+        )
         db.session.add(application)
         flush(_l("This worker applied a moment ago; reload the page."))
     elif application.status not in _OFFERABLE:
@@ -128,7 +135,7 @@ def invite(actor: User, shift_id: int, worker_id: int) -> Application:
     worker = db.session.get(WorkerProfile, worker_id)
     if worker is None:
         raise NotFound(_l("No such worker."))
-    application = offer_unasked(actor, shift, worker, invited=True)
+    application = offer_unasked(actor, shift, worker, ApplicationOrigin.FACTORY_OFFER, invited=True)
     commit(_l("This worker applied a moment ago; reload the page."))
     return application
 

@@ -21,6 +21,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import (
     Application,
+    ApplicationOrigin,
     PlacementProposal,
     PlacementRun,
     ProposalStatus,
@@ -237,7 +238,7 @@ def _send(actor: User, run: PlacementRun, proposal: PlacementProposal) -> None:
         proposal.reason = " ".join(str(r) for r in reasons)
         return
     application = offers.offer_unasked(
-        actor, proposal.shift, proposal.worker, placement_run_id=run.id
+        actor, proposal.shift, proposal.worker, ApplicationOrigin.PLACEMENT, placement_run_id=run.id
     )
     proposal.status = ProposalStatus.OFFERED
     proposal.application_id = application.id

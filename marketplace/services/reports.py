@@ -189,7 +189,7 @@ def tied_worker_ids(association_id: int):
         select(Application.worker_id)
         .join(Shift, Shift.id == Application.shift_id)
         .join(Factory, Factory.id == Shift.factory_id)
-        .where(Factory.association_id == association_id)
+        .where(Factory.association_id == association_id, policy.application_ties())
     )
     trained = (
         select(TrainingEnrolment.worker_id)

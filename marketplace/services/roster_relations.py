@@ -8,7 +8,8 @@ roster turned a stranger into its idle employee). The relations, strongest first
 - LENT: a factory's own idle staff (their lender is the factory); for an association, staff
   lent by one of its member factories;
 - VOUCHED (associations only): a worker its moderators may moderate for another reason, the
-  ties of policy.worker_association_ids: an application to a member's shift or its training.
+  ties of policy.worker_association_ids: an application to a member's shift (one the worker
+  made, or an offer they accepted: not an offer they never took up) or its training.
 
 Anyone else is refused. All is loaded for a whole roster in a few bulk queries.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from .. import policy
 from ..extensions import db
 from ..models import (
     Application,
@@ -119,12 +121,12 @@ def _own_records(user_ids: set[int], scope: Scope) -> set[int]:
 
 
 def _vouched(workers: dict, association_id: int) -> set[int]:
-    """Of these workers, those who applied to a member's shift or enrolled in its training."""
+    """Of these workers, those who applied to or took a member's shift, or did its training."""
     applied = (
         select(Application.worker_id)
         .join(Shift, Shift.id == Application.shift_id)
         .join(Factory, Factory.id == Shift.factory_id)
-        .where(Factory.association_id == association_id)
+        .where(Factory.association_id == association_id, policy.application_ties())
     )
     trained = (
         select(TrainingEnrolment.worker_id)
