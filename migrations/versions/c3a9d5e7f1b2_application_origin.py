@@ -8,7 +8,7 @@ On SQLite the CHECK makes batch mode rebuild the table, which drops its triggers
 counter of 5c1f0e2a9d41): they are made again afterwards.
 
 Revision ID: c3a9d5e7f1b2
-Revises: b8e1f4c2a0d7
+Revises: e3b8d1c2a4f6
 Create Date: 2026-12-05 10:00:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c3a9d5e7f1b2"
-down_revision = "b8e1f4c2a0d7"
+down_revision = "e3b8d1c2a4f6"
 branch_labels = None
 depends_on = None
 
