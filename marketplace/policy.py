@@ -96,6 +96,22 @@ def application_ties():
     )
 
 
+def chosen_ties(association_id: int) -> tuple:
+    """Queries of worker ids tied to the association by their own choice: applied, trained."""
+    applied = (
+        select(Application.worker_id)
+        .join(Shift, Shift.id == Application.shift_id)
+        .join(Factory, Factory.id == Shift.factory_id)
+        .where(Factory.association_id == association_id, application_ties())
+    )
+    trained = (
+        select(TrainingEnrolment.worker_id)
+        .join(TrainingSession, TrainingSession.id == TrainingEnrolment.session_id)
+        .where(TrainingSession.association_id == association_id)
+    )
+    return applied, trained
+
+
 def worker_association_ids(worker: WorkerProfile) -> set[int]:
     """Associations responsible for a worker: lender's, where they applied, where they trained."""
     lender = select(Factory.association_id).where(Factory.id == worker.lender_factory_id)

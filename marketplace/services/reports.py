@@ -10,7 +10,6 @@ from .. import policy
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import (
-    Application,
     Association,
     AuditEvent,
     Factory,
@@ -20,8 +19,6 @@ from ..models import (
     ReportTarget,
     Shift,
     ShiftStatus,
-    TrainingEnrolment,
-    TrainingSession,
     User,
     VerificationStatus,
     WorkerCertificate,
@@ -185,18 +182,7 @@ def tied_worker_ids(association_id: int):
         .join(Factory, Factory.id == WorkerProfile.lender_factory_id)
         .where(Factory.association_id == association_id)
     )
-    applied = (
-        select(Application.worker_id)
-        .join(Shift, Shift.id == Application.shift_id)
-        .join(Factory, Factory.id == Shift.factory_id)
-        .where(Factory.association_id == association_id, policy.application_ties())
-    )
-    trained = (
-        select(TrainingEnrolment.worker_id)
-        .join(TrainingSession, TrainingSession.id == TrainingEnrolment.session_id)
-        .where(TrainingSession.association_id == association_id)
-    )
-    return union(lent, applied, trained).subquery()
+    return union(lent, *policy.chosen_ties(association_id)).subquery()
 
 
 def review_queue(actor: User, association_id: int, *, limit: int | None = None) -> ReviewQueue:

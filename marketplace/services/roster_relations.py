@@ -23,12 +23,9 @@ from .. import policy
 from ..extensions import db
 from ..models import (
     Application,
-    Factory,
     Invitation,
     RosterImport,
-    Shift,
     TrainingEnrolment,
-    TrainingSession,
     User,
 )
 from .roster_match import Existing, in_chunks
@@ -122,18 +119,8 @@ def _own_records(user_ids: set[int], scope: Scope) -> set[int]:
 
 def _vouched(workers: dict, association_id: int) -> set[int]:
     """Of these workers, those who applied to or took a member's shift, or did its training."""
-    applied = (
-        select(Application.worker_id)
-        .join(Shift, Shift.id == Application.shift_id)
-        .join(Factory, Factory.id == Shift.factory_id)
-        .where(Factory.association_id == association_id, policy.application_ties())
-    )
-    trained = (
-        select(TrainingEnrolment.worker_id)
-        .join(TrainingSession, TrainingSession.id == TrainingEnrolment.session_id)
-        .where(TrainingSession.association_id == association_id)
-    )
     found = set()
+    applied, trained = policy.chosen_ties(association_id)
     for query, column in ((applied, Application.worker_id), (trained, TrainingEnrolment.worker_id)):
         found.update(worker_id for (worker_id,) in in_chunks(query, column, workers))
     return found
