@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..extensions import db
+from ..labels import KIND_LABELS
 from ..models import (
     AgreementStatus,
     District,
@@ -21,7 +22,6 @@ from ..models import (
     WorkerProfile,
     WorkerSkill,
 )
-from ..web.labels import KIND_LABELS
 from .roster_rows import Lender, Lookups, Place, Row, key
 
 CHUNK = 500  # ids per IN (...): well under every database's parameter limit

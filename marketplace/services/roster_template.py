@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from stdnum.cn import ric
 
-from ..web.labels import KIND_LABELS
+from ..labels import KIND_LABELS
 from . import reference
 from .roster_file import COLUMNS
 

@@ -13,6 +13,7 @@ from .. import policy
 from ..bounds import FILTER
 from ..errors import Invalid
 from ..i18n import LocalName
+from ..labels import INDUSTRY_LABELS
 from ..models import Industry, WorkerKind
 from ..services import reference, stats, stats_map
 from ..services.stats_figures import Figures
@@ -20,7 +21,6 @@ from . import charts
 from .downloads import csv_response
 from .form_base import Form, Within
 from .helpers import acting_user, apply_field_errors, id_arg
-from .labels import INDUSTRY_LABELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/association")
 

@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from ..errors import Invalid
 from ..services import factories, factory_queries, lending, lending_settings
-from .factory import _status, bp, factory_arg
+from .factory_base import _status, bp, factory_arg
 from .factory_forms import (
     LendingRequestForm,
     LendingRulesForm,

@@ -1,6 +1,6 @@
 """Worker pages about work: recommended shifts, applying, offers, lending, training, inbox.
 
-Routes on the worker blueprint (web/worker.py); each calls one service and renders.
+Routes on the worker blueprint (web/worker_base.py); each calls one service and renders.
 """
 
 from flask import flash, redirect, render_template, url_for
@@ -12,7 +12,7 @@ from ..errors import Conflict, Invalid
 from ..services import applications, attendance, inbox, notifications, offers, training
 from ..services import worker_queries as queries
 from .helpers import acting_user, apply_field_errors
-from .worker import _require_csrf, _worker, bp
+from .worker_base import _require_csrf, _worker, bp
 from .worker_forms import ApplyForm, CancelForm, RateForm
 
 

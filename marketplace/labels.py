@@ -1,8 +1,9 @@
-"""Display names for enum values, translated."""
+"""Display names for enum values, translated: used by the pages and by services (the roster
+template and its matching read the kind labels), so they live below both."""
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Industry, ShiftStatus, VerificationStatus, WorkerKind
+from .models import Industry, ShiftStatus, VerificationStatus, WorkerKind
 
 KIND_LABELS = {
     WorkerKind.IDLE_EMPLOYEE: _l("an idle employee lent by my employer"),

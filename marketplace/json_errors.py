@@ -1,5 +1,7 @@
 """The one JSON error shape of the API, and request-parsing errors turned into it.
 
+Below both faces: the error handlers (web/errors.py) render /api errors with it.
+
 {"error": {"code": ..., "message": ..., "fields": {"name": ["message", ...]}}}
 """
 
@@ -7,7 +9,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from .messages import translate
+from .schemas.messages import translate
 
 
 def json_error(code: str, message, status: int, fields: dict | None = None, headers=None):
