@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..matching import skills as skill_math
+from ..matching.availability import Availability
 from ..matching.geo import WorkerGeoIndex, unit_vectors
 from ..matching.scorer import WorkerArrays
 from ..matching.terms import KIND_BITS
@@ -35,23 +36,6 @@ from .attendance import LATE_CANCELLATION_WEIGHT, NO_SHOW_WEIGHT, PRIOR_BAD, PRI
 
 # Changing these does not change a ranking (updated_at is touched to row-lock a worker).
 _IGNORED_WORKER_COLUMNS = frozenset({"updated_at"})
-
-
-@dataclass(frozen=True, eq=False)
-class Availability:
-    """Every availability window as aligned arrays, in epoch seconds, by worker row."""
-
-    rows: np.ndarray  # (W,) intp
-    starts: np.ndarray  # (W,) float64
-    ends: np.ndarray  # (W,) float64
-    has_windows: np.ndarray  # (N,) bool: the worker keeps windows, so one must cover a shift
-
-    def unavailable(self, starts_at, ends_at) -> np.ndarray:
-        """(N,) bool: the worker keeps windows but none covers the whole period."""
-        covering = (self.starts <= starts_at.timestamp()) & (self.ends >= ends_at.timestamp())
-        unavailable = self.has_windows.copy()
-        unavailable[self.rows[covering]] = False
-        return unavailable
 
 
 @dataclass(frozen=True, eq=False)

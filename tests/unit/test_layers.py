@@ -17,7 +17,7 @@ def _modules() -> dict[str, Path]:
 
 
 def _imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
-    """The marketplace modules this one imports at module level (lazy imports in functions aside)."""
+    """The marketplace modules this one imports at module level (not those inside functions)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.parse(path.read_text()).body:
