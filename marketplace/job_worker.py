@@ -74,7 +74,7 @@ def run_worker(app: Flask, *, burst: bool = False, scheduler: bool = True) -> bo
 
 
 def _expire_offers() -> None:
-    from .services.offers import expire_offers
+    from .services.offer_expiry import expire_offers
 
     count = expire_offers()
     if count:

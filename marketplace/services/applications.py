@@ -94,7 +94,7 @@ def transition(application: Application, from_states, to_status, **values) -> No
 
 
 def _about(application: Application) -> dict:
-    # The parameter names the inbox templates use (notifications.KINDS).
+    # The parameter names the inbox templates use (notification_kinds.KINDS).
     shift = application.shift
     return {
         "shift_id": shift.id,

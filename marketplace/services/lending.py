@@ -24,7 +24,7 @@ from ..models import (
     WorkerProfile,
     utcnow,
 )
-from . import audit, authz, lending_rules
+from . import audit, authz, lending_end, lending_rules
 from .common import commit, text_field
 from .notifications import factory_staff_ids, notify_many
 
@@ -217,7 +217,7 @@ def cancel_agreement(actor: User, agreement_id: int) -> LendingAgreement:
 def recall_worker(actor: User, agreement_id: int, reason: str) -> LendingAgreement:
     """The lender takes the worker back early; their places at the borrower end now.
 
-    See lending_rules.end_places for what happens to each application.
+    See lending_end.end_places for what happens to each application.
     """
     agreement = _load(agreement_id)
     authz.require(policy.can_act_as_lender(actor, agreement), actor, "lending.recall", agreement)
@@ -230,7 +230,7 @@ def recall_worker(actor: User, agreement_id: int, reason: str) -> LendingAgreeme
         )
     reason = text_field(reason, required=True)
     _decide(actor, agreement, AgreementStatus.RECALLED, reason)
-    ended = lending_rules.end_places(actor, agreement, reason)
+    ended = lending_end.end_places(actor, agreement, reason)
     audit.record(
         "lending.recalled",
         actor=actor,

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..matching import skills as skill_math
+from ..matching.arrays import WorkerArrays
 from ..matching.availability import Availability
 from ..matching.geo import WorkerGeoIndex, unit_vectors
-from ..matching.scorer import WorkerArrays
 from ..matching.terms import KIND_BITS
 from ..models import (
     AvailabilityWindow,

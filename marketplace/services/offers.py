@@ -37,6 +37,7 @@ from .applications import (
     worker_application,
 )
 from .common import commit, flush, text_field
+from .offer_expiry import expire_offer
 
 S = ApplicationStatus
 MAX_OFFER_HOURS = 14 * 24
@@ -156,41 +157,6 @@ def reject(actor: User, application_id: int, reason: str = "") -> Application:
     return application
 
 
-def _expire(application: Application, now: datetime) -> bool:
-    """Mark one lapsed offer EXPIRED, tell the worker, pass the place on; commits."""
-    result = db.session.execute(
-        update(Application)
-        .where(
-            Application.id == application.id,
-            Application.status == S.OFFERED,
-            Application.offer_expires_at <= now,
-        )
-        .values(status=S.EXPIRED, decided_at=now, updated_at=now),
-        execution_options={"synchronize_session": False},
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        return False
-    db.session.expire(application)
-    record("application.expired", None, application)
-    tell_worker(application, "offer_expired")
-    fill_from_waitlist(application.shift)
-    db.session.commit()
-    return True
-
-
-def expire_offers(now: datetime | None = None) -> int:
-    """Expire every offer past its deadline (run by `flask offers expire`); how many expired."""
-    now = now or utcnow()
-    query = (
-        select(Application)
-        .where(Application.status == S.OFFERED, Application.offer_expires_at <= now)
-        .order_by(Application.offer_expires_at, Application.id)
-    )
-    # Each offer in its own transaction: one failure does not undo the others.
-    return sum(_expire(application, now) for application in db.session.scalars(query).all())
-
-
 def _take_place(application: Application, agreement_id: int | None, now: datetime) -> None:
     # One conditional UPDATE: whichever accepts run at once, the triggers count them and the
     # CHECK refuses the one that would overbook, so we never read-then-write the count.
@@ -237,7 +203,7 @@ def accept(actor: User, application_id: int) -> Application:
     )
     now = utcnow()
     if application.offer_expires_at <= now:
-        _expire(application, now)
+        expire_offer(application, now)
         raise Conflict(_l("This offer has expired; it can no longer be accepted."))
     shift, worker = application.shift, application.worker
     lock_shift(shift.id)

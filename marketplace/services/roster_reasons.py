@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from .notifications import PROFILE_FIELD_LABELS
+from .notification_kinds import PROFILE_FIELD_LABELS
 from .roster_xlsx import CELL_MAX_CHARS, ROW_MAX_CHARS
 
 ROW_REASONS = {

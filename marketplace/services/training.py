@@ -1,6 +1,7 @@
 """Quick training: an association publishes a session, workers enrol, the association completes it.
 
-Completion and what it grants are in training_grants.py.
+Completion and what it grants are in training_grants.py; loading and locking a session in
+training_sessions.py.
 """
 
 from dataclasses import dataclass
@@ -25,8 +26,9 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit, authz, common
+from . import audit, authz
 from .notifications import notify_many
+from .training_sessions import _enrolment, _locked_session, commit, require_published
 
 
 @dataclass
@@ -281,52 +283,3 @@ def _is_worker(actor: User | None) -> bool:
 def _own_profile(actor: User, session: TrainingSession, action: str):
     authz.require(_is_worker(actor), actor, action, session)
     return actor.worker_profile
-
-
-def _enrolment(session_id: int, worker_id: int) -> TrainingEnrolment | None:
-    return db.session.scalar(
-        select(TrainingEnrolment)
-        .where(TrainingEnrolment.session_id == session_id, TrainingEnrolment.worker_id == worker_id)
-        .execution_options(populate_existing=True)
-    )
-
-
-def load_session(session_id: int) -> TrainingSession:
-    """The session, or NotFound."""
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        raise NotFound(_l("No such training session."))
-    return session
-
-
-def _locked_session(session_id: int) -> TrainingSession:
-    # Every change to a session's enrolments takes the session's row first (PostgreSQL),
-    # so a cancellation and a withdrawal never wait on each other's rows in opposite order.
-    session = db.session.scalar(
-        select(TrainingSession)
-        .where(TrainingSession.id == session_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if session is None:
-        raise NotFound(_l("No such training session."))
-    return session
-
-
-def require_published(session: TrainingSession) -> None:
-    """Conflict unless the session is still published (not cancelled or closed)."""
-    if session.status != TrainingStatus.PUBLISHED:
-        raise Conflict(
-            _l(
-                "This session is %(status)s; only a published session can change.",
-                status=session.status.value,
-            )
-        )
-
-
-def commit(obj):
-    """Commit the caller's change; a concurrent clash becomes a Conflict."""
-    common.commit(
-        _l("Someone changed this session at the same moment. Please reload and try again.")
-    )
-    return obj

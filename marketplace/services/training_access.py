@@ -18,7 +18,7 @@ from ..models import (
     TrainingStatus,
     User,
 )
-from . import association_queries, authz, training, worker_queries
+from . import association_queries, authz, training, training_sessions, worker_queries
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def sessions_for(actor: User, association_id: int | None = None) -> list[Session
 def visible_session(actor: User, session_id: int) -> SessionView:
     """Moderators of its association see every enrolment; a worker sees a published session,
     or one they enrolled in, with their own enrolment. Anyone else is refused."""
-    session = training.load_session(session_id)
+    session = training_sessions.load_session(session_id)
     if policy.can_manage_training(actor, session):
         session = association_queries.training_session(actor, session_id)
         return SessionView(session, enrolments=sorted(session.enrolments, key=lambda e: e.id))

@@ -23,7 +23,7 @@ from ..models import (
 )
 from . import audit, authz
 from .notifications import notify
-from .training import commit, load_session, require_published
+from .training_sessions import commit, load_session, require_published
 
 
 def complete_training(

@@ -19,7 +19,7 @@ from ..models import (
     WorkerProfile,
     WorkerSkill,
 )
-from . import authz, workers
+from . import authz, worker_availability, worker_certificates, workers
 
 # Fields of ProfileInput a change may name; the rest of the input is the profile as it is.
 PROFILE_FIELDS = (
@@ -128,7 +128,9 @@ def set_my_certificate(
 ) -> WorkerCertificate:
     """Add a certificate, or change its number or expiry (which unverifies it)."""
     worker = my_profile(actor, "worker.set_certificate")
-    return workers.set_certificate(actor, worker.id, certificate_type_id, number, valid_until)
+    return worker_certificates.set_certificate(
+        actor, worker.id, certificate_type_id, number, valid_until
+    )
 
 
 def remove_my_certificate(actor: User, certificate_type_id: int) -> None:
@@ -139,7 +141,7 @@ def remove_my_certificate(actor: User, certificate_type_id: int) -> None:
     )
     if held is None:
         raise NotFound(_l("No such certificate."))
-    workers.remove_certificate(actor, held.id)
+    worker_certificates.remove_certificate(actor, held.id)
 
 
 def my_availability(actor: User) -> list[AvailabilityWindow]:
@@ -150,7 +152,7 @@ def my_availability(actor: User) -> list[AvailabilityWindow]:
 def add_my_availability(actor: User, starts_at, ends_at) -> AvailabilityWindow:
     """Add a time the actor can work."""
     worker = my_profile(actor, "worker.add_availability")
-    return workers.add_availability(actor, worker.id, starts_at, ends_at)
+    return worker_availability.add_availability(actor, worker.id, starts_at, ends_at)
 
 
 def remove_my_availability(actor: User, window_id: int) -> None:
@@ -158,4 +160,4 @@ def remove_my_availability(actor: User, window_id: int) -> None:
     worker = my_profile(actor, "worker.remove_availability")
     if not any(w.id == window_id for w in worker.availability):
         raise NotFound(_l("No such time on your profile."))
-    workers.remove_availability(actor, window_id)
+    worker_availability.remove_availability(actor, window_id)

@@ -3,11 +3,11 @@
 Only the worker themself may change it (policy.is_self); every change is audited and
 committed on its own. Self-declared skills and certificates are unverified until an
 association verifies them; changing a verified one drops the verification.
+Certificates are in worker_certificates.py, availability windows in worker_availability.py.
 """
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -17,15 +17,12 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models import (
     AgreementStatus,
-    AvailabilityWindow,
-    CertificateType,
     District,
     Factory,
     LendingAgreement,
     Skill,
     User,
     VerificationStatus,
-    WorkerCertificate,
     WorkerKind,
     WorkerProfile,
     WorkerSkill,
@@ -38,8 +35,6 @@ from .eligibility import local_date
 MAX_TRAVEL_KM = 500
 CERTIFICATE_NUMBER_MAX = 40
 # A worker plans weeks ahead, not years; a long list of windows is a mistake, not a plan.
-AVAILABILITY_MAX_DAYS = 366
-AVAILABILITY_MAX_WINDOWS = 60
 HOME_SOURCES = ("district", "coordinates")
 _CHANGED = _l("Your profile changed a moment ago; reload the page and try again.")
 _CORRECT = _l("Please correct the marked fields.")
@@ -248,128 +243,4 @@ def remove_skill(actor: User, worker_skill_id: int) -> None:
         was_verified=held.is_verified,
     )
     worker.skills.remove(held)
-    commit(_CHANGED)
-
-
-def _certificate_fields(type_id, number: str, valid_until, errors: dict):
-    kind = db.session.get(CertificateType, type_id) if type_id else None
-    if kind is None:
-        errors["certificate_type_id"] = [_l("Choose a certificate.")]
-    number = (number or "").strip()
-    if not number:
-        errors["number"] = [_l("Enter the certificate's number.")]
-    elif len(number) > CERTIFICATE_NUMBER_MAX:
-        errors["number"] = [_l("Use at most %(n)d characters.", n=CERTIFICATE_NUMBER_MAX)]
-    if valid_until is not None and not isinstance(valid_until, date):
-        errors["valid_until"] = [_l("Enter a date.")]
-    elif valid_until is not None and valid_until < local_date(utcnow()):
-        errors["valid_until"] = [_l("This certificate has expired; enter a valid one.")]
-    return kind, number
-
-
-def set_certificate(
-    actor: User, worker_id: int, certificate_type_id: int | None, number: str, valid_until
-) -> WorkerCertificate:
-    """Add a certificate, or change the number or expiry of one held (which unverifies it)."""
-    worker = own_worker(actor, worker_id, "worker.set_certificate")
-    errors: dict = {}
-    kind, number = _certificate_fields(certificate_type_id, number, valid_until, errors)
-    if errors:
-        raise Invalid(_CORRECT, fields=errors)
-    held = next((c for c in worker.certificates if c.certificate_type_id == kind.id), None)
-    if held is None:
-        held = WorkerCertificate(
-            worker=worker, certificate_type_id=kind.id, number=number, valid_until=valid_until
-        )
-        db.session.add(held)
-        _record("worker.certificate_added", actor, held, worker, certificate_type_id=kind.id)
-    elif (held.number, held.valid_until) != (number, valid_until):
-        was_verified = held.verified_at is not None
-        held.number, held.valid_until = number, valid_until
-        held.verified_at = held.verified_by_association_id = None
-        _record(
-            "worker.certificate_changed",
-            actor,
-            held,
-            worker,
-            certificate_type_id=kind.id,
-            verification_dropped=was_verified,
-        )
-    commit(_CHANGED)
-    return held
-
-
-def remove_certificate(actor: User, worker_certificate_id: int) -> None:
-    """Take a certificate off one's profile."""
-    held = _own_item(
-        actor,
-        WorkerCertificate,
-        worker_certificate_id,
-        "worker.remove_certificate",
-        _l("No such certificate."),
-    )
-    worker = held.worker
-    _record(
-        "worker.certificate_removed",
-        actor,
-        held,
-        worker,
-        certificate_type_id=held.certificate_type_id,
-    )
-    worker.certificates.remove(held)
-    commit(_CHANGED)
-
-
-def _window_errors(worker: WorkerProfile, starts_at, ends_at) -> dict:
-    errors: dict = {}
-    for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            errors[field] = [_l("Enter a date and time.")]
-    if errors:
-        return errors
-    if ends_at <= starts_at:
-        errors["ends_at"] = [_l("The end must come after the start.")]
-    elif ends_at <= utcnow():
-        errors["ends_at"] = [_l("This time is already over; enter one still to come.")]
-    elif ends_at - starts_at > timedelta(days=AVAILABILITY_MAX_DAYS):
-        errors["ends_at"] = [_l("A window may last at most %(n)d days.", n=AVAILABILITY_MAX_DAYS)]
-    elif any(w.starts_at < ends_at and w.ends_at > starts_at for w in worker.availability):
-        errors["starts_at"] = [_l("This overlaps a time you already gave; change that one.")]
-    elif len(worker.availability) >= AVAILABILITY_MAX_WINDOWS:
-        errors["starts_at"] = [
-            _l(
-                "You can give at most %(n)d times; remove old ones first.",
-                n=AVAILABILITY_MAX_WINDOWS,
-            )
-        ]
-    return errors
-
-
-def add_availability(
-    actor: User, worker_id: int, starts_at: datetime, ends_at: datetime
-) -> AvailabilityWindow:
-    """Add a time the worker can work; with none at all the worker counts as always available."""
-    worker = own_worker(actor, worker_id, "worker.add_availability")
-    errors = _window_errors(worker, starts_at, ends_at)
-    if errors:
-        raise Invalid(_CORRECT, fields=errors)
-    window = AvailabilityWindow(worker=worker, starts_at=starts_at, ends_at=ends_at)
-    db.session.add(window)
-    _record("worker.availability_added", actor, window, worker)
-    commit(_CHANGED)
-    return window
-
-
-def remove_availability(actor: User, window_id: int) -> None:
-    """Remove one of the worker's availability windows."""
-    window = _own_item(
-        actor,
-        AvailabilityWindow,
-        window_id,
-        "worker.remove_availability",
-        _l("No such time on your profile."),
-    )
-    worker = window.worker
-    _record("worker.availability_removed", actor, window, worker)
-    worker.availability.remove(window)
     commit(_CHANGED)

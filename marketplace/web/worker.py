@@ -12,6 +12,8 @@ from ..errors import Invalid
 from ..labels import INDUSTRY_LABELS
 from ..services import (
     reference,
+    worker_availability,
+    worker_certificates,
     worker_queries,
     workers,
 )
@@ -137,7 +139,7 @@ def set_certificate():
     form = CertificateForm()
     if form.validate_on_submit():
         try:
-            workers.set_certificate(
+            worker_certificates.set_certificate(
                 acting_user(),
                 worker.id,
                 form.certificate_type_id.data or None,
@@ -156,7 +158,7 @@ def set_certificate():
 @login_required
 def remove_certificate(item_id: int):
     _require_csrf()
-    workers.remove_certificate(acting_user(), item_id)
+    worker_certificates.remove_certificate(acting_user(), item_id)
     flash(_("The certificate was removed from your profile."), "success")
     return redirect(url_for(".skills"))
 
@@ -168,7 +170,7 @@ def availability():
     form = AvailabilityForm()
     if form.validate_on_submit():
         try:
-            workers.add_availability(
+            worker_availability.add_availability(
                 acting_user(),
                 worker.id,
                 local_to_utc(form.starts_at.data),
@@ -187,7 +189,7 @@ def availability():
 @login_required
 def remove_availability(window_id: int):
     _require_csrf()
-    workers.remove_availability(acting_user(), window_id)
+    worker_availability.remove_availability(acting_user(), window_id)
     flash(_("The time was removed."), "success")
     return redirect(url_for(".availability"))
 

@@ -26,7 +26,8 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.services import lending, lending_report, lending_settings
-from marketplace.services.lending_rules import hours_until, local_today
+from marketplace.services.lending_end import hours_until
+from marketplace.services.lending_rules import local_today
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

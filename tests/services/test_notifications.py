@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.models import Notification, Role
-from marketplace.services import inbox, notifications
+from marketplace.services import inbox, notification_kinds, notifications
 from marketplace.services.mail import deliver_pending
 
 EMITTED_KINDS = [
@@ -110,7 +110,7 @@ def test_mark_all_read_touches_only_ones_own(make_user):
 
 
 def test_every_kind_the_services_emit_has_its_own_message():
-    assert set(EMITTED_KINDS) <= set(notifications.KINDS)
+    assert set(EMITTED_KINDS) <= set(notification_kinds.KINDS)
 
 
 def test_a_message_is_filled_from_its_params_in_the_readers_language(make_user):

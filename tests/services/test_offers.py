@@ -20,7 +20,7 @@ from marketplace.models import (
     UserStatus,
     utcnow,
 )
-from marketplace.services import applications, offers
+from marketplace.services import applications, offer_expiry, offers
 from tests.helpers import audited, notified, staff, status_of
 
 S = ApplicationStatus
@@ -221,20 +221,20 @@ def test_expiry_marks_lapsed_offers_and_passes_places_on(make_worker, make_shift
     ]
     live = row(make_worker(), shift, S.OFFERED)
     waiting = [row(make_worker(), shift, S.WAITLISTED, minutes_ago=m) for m in (3, 2)]
-    assert offers.expire_offers() == 2
+    assert offer_expiry.expire_offers() == 2
     assert [status_of(a) for a in lapsed] == [S.EXPIRED, S.EXPIRED]
     assert status_of(live) == S.OFFERED
     # Two places, one still on offer: one more offer goes out, to the earliest on the list.
     assert [status_of(a) for a in waiting] == [S.OFFERED, S.WAITLISTED]
     assert all(notified(a.worker.user_id, "offer_expired") == 1 for a in lapsed)
     assert audited("application.expired") == 2
-    assert offers.expire_offers() == 0
+    assert offer_expiry.expire_offers() == 0
 
 
 def test_expiry_takes_a_clock_for_the_job(make_worker, make_shift):
     application = row(make_worker(), make_shift(), S.OFFERED, expires_in=timedelta(hours=1))
-    assert offers.expire_offers(now=utcnow()) == 0
-    assert offers.expire_offers(now=utcnow() + timedelta(hours=2)) == 1
+    assert offer_expiry.expire_offers(now=utcnow()) == 0
+    assert offer_expiry.expire_offers(now=utcnow() + timedelta(hours=2)) == 1
     assert status_of(application) == S.EXPIRED
 
 

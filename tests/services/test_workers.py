@@ -20,7 +20,7 @@ from marketplace.models import (
     WorkerSkill,
     utcnow,
 )
-from marketplace.services import moderation, workers
+from marketplace.services import moderation, worker_availability, worker_certificates, workers
 from marketplace.services.workers import ProfileInput
 from tests.helpers import audited, events, owner
 
@@ -164,7 +164,7 @@ def _refused_actions(worker, other_worker):
         ("worker.remove_skill", lambda a: workers.remove_skill(a, skill_id)),
         (
             "worker.add_availability",
-            lambda a: workers.add_availability(
+            lambda a: worker_availability.add_availability(
                 a, worker.id, utcnow() + timedelta(days=1), utcnow() + timedelta(days=2)
             ),
         ),
@@ -273,15 +273,17 @@ def test_a_worker_removes_a_skill(make_worker, loom):
 def test_a_certificate_is_added_then_a_change_drops_its_verification(make_worker, electrician):
     worker = make_worker()
     until = date.today() + timedelta(days=400)
-    held = workers.set_certificate(worker.user, worker.id, electrician.id, " T123 ", until)
+    held = worker_certificates.set_certificate(
+        worker.user, worker.id, electrician.id, " T123 ", until
+    )
     assert (held.number, held.valid_until, held.verified_at) == ("T123", until, None)
     held.verified_at = utcnow()
     db.session.commit()
-    workers.set_certificate(worker.user, worker.id, electrician.id, "T999", until)
+    worker_certificates.set_certificate(worker.user, worker.id, electrician.id, "T999", until)
     db.session.expire_all()
     held = db.session.get(WorkerCertificate, held.id)
     assert (held.number, held.verified_at) == ("T999", None)
-    workers.remove_certificate(worker.user, held.id)
+    worker_certificates.remove_certificate(worker.user, held.id)
     assert db.session.scalar(sa.select(sa.func.count(WorkerCertificate.id))) == 0
     assert [audited(f"worker.certificate_{a}") for a in ("added", "changed", "removed")] == [1] * 3
 
@@ -300,16 +302,16 @@ def test_bad_certificate_values_are_named(make_worker, electrician, type_id, num
     type_id = electrician.id if type_id == "ok" else type_id
     until = date.today() + timedelta(days=days)
     with pytest.raises(Invalid) as caught:
-        workers.set_certificate(worker.user, worker.id, type_id, number, until)
+        worker_certificates.set_certificate(worker.user, worker.id, type_id, number, until)
     assert list(caught.value.fields) == [field]
     assert db.session.scalar(sa.select(sa.func.count(WorkerCertificate.id))) == 0
 
 
 def test_another_worker_cannot_remove_my_certificate(make_worker, electrician):
     worker, other = make_worker(), make_worker()
-    held = workers.set_certificate(worker.user, worker.id, electrician.id, "T1", None)
+    held = worker_certificates.set_certificate(worker.user, worker.id, electrician.id, "T1", None)
     with pytest.raises(Forbidden):
-        workers.remove_certificate(other.user, held.id)
+        worker_certificates.remove_certificate(other.user, held.id)
     assert audited("denied.worker.remove_certificate") == 1
     assert db.session.scalar(sa.select(sa.func.count(WorkerCertificate.id))) == 1
 
@@ -320,13 +322,15 @@ def test_another_worker_cannot_remove_my_certificate(make_worker, electrician):
 def test_a_worker_adds_and_removes_availability(make_worker):
     worker = make_worker()
     start = utcnow() + timedelta(days=1)
-    window = workers.add_availability(worker.user, worker.id, start, start + timedelta(hours=10))
+    window = worker_availability.add_availability(
+        worker.user, worker.id, start, start + timedelta(hours=10)
+    )
     assert audited("worker.availability_added") == 1
     other = make_worker()
     with pytest.raises(Forbidden):
-        workers.remove_availability(other.user, window.id)
+        worker_availability.remove_availability(other.user, window.id)
     assert audited("denied.worker.remove_availability") == 1
-    workers.remove_availability(worker.user, window.id)
+    worker_availability.remove_availability(worker.user, window.id)
     assert db.session.scalar(sa.select(sa.func.count(AvailabilityWindow.id))) == 0
 
 
@@ -342,11 +346,11 @@ def test_a_worker_adds_and_removes_availability(make_worker):
 def test_bad_availability_is_named(make_worker, start_hours, end_hours, field):
     worker = make_worker()
     now = utcnow()
-    workers.add_availability(
+    worker_availability.add_availability(
         worker.user, worker.id, now + timedelta(hours=24), now + timedelta(hours=36)
     )
     with pytest.raises(Invalid) as caught:
-        workers.add_availability(
+        worker_availability.add_availability(
             worker.user,
             worker.id,
             now + timedelta(hours=start_hours),
@@ -360,5 +364,5 @@ def test_availability_needs_times_with_a_zone(make_worker):
     worker = make_worker()
     naive = utcnow().replace(tzinfo=None) + timedelta(days=1)
     with pytest.raises(Invalid) as caught:
-        workers.add_availability(worker.user, worker.id, naive, None)
+        worker_availability.add_availability(worker.user, worker.id, naive, None)
     assert set(caught.value.fields) == {"starts_at", "ends_at"}
