@@ -1,5 +1,5 @@
 """What the scorer reads: the workers as aligned arrays (`WorkerArrays`) and one shift as a
-`ShiftQuery`. The bridge (services/matching.py) fills them; scorer.py ranks with them.
+`ShiftQuery`. The bridge (services/ranking/bridge.py) fills them; scorer.py ranks with them.
 """
 
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """Who cannot take a shift for want of an availability window: pure array arithmetic.
 
 A worker who keeps no windows is available at any time; one who keeps windows needs a window
-covering the whole shift. The rows come from the worker index (services/matching_index.py).
+covering the whole shift. The rows come from the worker index (services/ranking/index.py).
 """
 
 from dataclasses import dataclass

@@ -4,7 +4,7 @@ Every filter runs on a few candidates, never on the whole population: the homes 
 finds within the shift's radius of the site or a pickup point or, when a required skill is
 rare, that skill's holders near them (read from their own contiguous copy, holders.py).
 Filters that need no distance run before the trigonometry, and the score's ids and breakdown
-are read only for the few around the k-th best. The bridge (services/matching.py) loads the
+are read only for the few around the k-th best. The bridge (services/ranking/bridge.py) loads the
 rows into `WorkerArrays` once per index version and describes each shift as a `ShiftQuery`.
 """
 

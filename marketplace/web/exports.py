@@ -10,8 +10,9 @@ from flask_login import login_required
 
 from ..labels import KIND_LABELS, SHIFT_STATUS_LABELS
 from ..models import ApplicationStatus, WorkerKind, utcnow
-from ..services import exports, factory_queries
-from ..services.listing import LOCAL_TIMEZONE
+from ..services.platform import exports
+from ..services.shifts import factory_queries
+from ..services.shifts.listing import LOCAL_TIMEZONE
 from .dashboard import DashboardForm
 from .dashboard import bp as association_bp
 from .downloads import table_response

@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..errors import Conflict, Invalid
-from ..services import attendance as attendance_service
-from ..services import factory_queries, offers, posting
+from ..services.applications import attendance as attendance_service
+from ..services.applications import offers
+from ..services.shifts import factory_queries, posting
 from .factory_base import (
     _APPLICATION,
     GROUP_LABELS,

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import Invalid
 from ..models import AgreementStatus, ApplicationStatus, Payer
-from ..services import worker_contact
+from ..services.applications import worker_contact
 from .helpers import acting_user, id_arg
 
 bp = Blueprint("factory", __name__, url_prefix="/factory")

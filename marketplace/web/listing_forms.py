@@ -9,7 +9,7 @@ from wtforms.validators import NumberRange, Optional, StopValidation
 from ..bounds import FILTER
 from ..labels import INDUSTRY_LABELS
 from ..models import Industry
-from ..services.listing import LOCAL_TIMEZONE, ShiftFilters
+from ..services.shifts.listing import LOCAL_TIMEZONE, ShiftFilters
 from .form_base import Form, Within
 from .helpers import local_name
 

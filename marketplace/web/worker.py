@@ -10,13 +10,11 @@ from wtforms import SelectChoice
 
 from ..errors import Invalid
 from ..labels import INDUSTRY_LABELS
-from ..services import (
-    reference,
-    worker_availability,
-    worker_certificates,
-    worker_queries,
-    workers,
-)
+from ..services.organisations import reference
+from ..services.workers import availability as worker_availability
+from ..services.workers import certificates as worker_certificates
+from ..services.workers import profile as workers
+from ..services.workers import queries as worker_queries
 from .helpers import acting_user, apply_field_errors, local_name, local_to_utc
 from .worker_base import _require_csrf, _worker, bp
 from .worker_forms import (

@@ -9,8 +9,11 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from ..errors import Conflict, Invalid
-from ..services import applications, attendance, inbox, notifications, offers, training
-from ..services import worker_queries as queries
+from ..services.applications import applying as applications
+from ..services.applications import attendance, offers
+from ..services.notify import inbox, notifications
+from ..services.training import sessions as training
+from ..services.workers import queries
 from .helpers import acting_user, apply_field_errors
 from .worker_base import _require_csrf, _worker, bp
 from .worker_forms import ApplyForm, CancelForm, RateForm

@@ -12,7 +12,10 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Application, ImportStatus, WorkerSkill, utcnow
-from marketplace.services import applications, attendance, offer_expiry, offers, placement, roster
+from marketplace.services.applications import applying as applications
+from marketplace.services.applications import attendance, offer_expiry, offers
+from marketplace.services.placement import runs as placement
+from marketplace.services.roster import imports as roster
 from tests.roster_helpers import rows_to_csv
 from tests.web.test_roster_outsider import _contact
 

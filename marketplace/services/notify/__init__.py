@@ -1,0 +1,28 @@
+"""Notifications: queued inside the caller's transaction, their messages by kind, the in-app inbox,
+and e-mail delivery.
+"""
+
+from .inbox import inbox, mark_all_read, mark_read, unread_count
+from .mail import deliver_pending
+from .notifications import (
+    factory_staff_ids,
+    moderator_ids,
+    notify,
+    notify_each,
+    notify_many,
+    render,
+)
+
+__all__ = [
+    "deliver_pending",
+    "factory_staff_ids",
+    "inbox",
+    "mark_all_read",
+    "mark_read",
+    "moderator_ids",
+    "notify",
+    "notify_each",
+    "notify_many",
+    "render",
+    "unread_count",
+]

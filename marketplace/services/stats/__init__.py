@@ -1,0 +1,21 @@
+"""Return-to-work statistics: the queries over a window, the figures (pure arithmetic), and the
+map of open places and available workers.
+"""
+
+from .figures import days, figures, grouped, hours_to_fill, ratio, restarted_by_week, week_start
+from .map import map_points
+from .queries import day_start, scope, statistics
+
+__all__ = [
+    "day_start",
+    "days",
+    "figures",
+    "grouped",
+    "hours_to_fill",
+    "map_points",
+    "ratio",
+    "restarted_by_week",
+    "scope",
+    "statistics",
+    "week_start",
+]
