@@ -2,7 +2,9 @@
 and e-mail delivery.
 """
 
-from .inbox import inbox, mark_all_read, mark_read, unread_count
+# inbox.inbox() is not exported here: the name would hide its module.
+
+from .inbox import mark_all_read, mark_read, unread_count
 from .mail import deliver_pending
 from .notifications import (
     factory_staff_ids,
@@ -16,7 +18,6 @@ from .notifications import (
 __all__ = [
     "deliver_pending",
     "factory_staff_ids",
-    "inbox",
     "mark_all_read",
     "mark_read",
     "moderator_ids",

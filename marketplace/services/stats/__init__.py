@@ -2,14 +2,15 @@
 map of open places and available workers.
 """
 
-from .figures import days, figures, grouped, hours_to_fill, ratio, restarted_by_week, week_start
+# figures.figures() is not exported here: the name would hide its module.
+
+from .figures import days, grouped, hours_to_fill, ratio, restarted_by_week, week_start
 from .map import map_points
 from .queries import day_start, scope, statistics
 
 __all__ = [
     "day_start",
     "days",
-    "figures",
     "grouped",
     "hours_to_fill",
     "map_points",

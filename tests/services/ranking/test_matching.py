@@ -28,7 +28,7 @@ from marketplace.services.ranking import bridge as matching
 from marketplace.services.ranking import index as matching_index
 from tests.helpers import staff
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _worker(make_worker, loom, level, km_north=0.0, kind=WorkerKind.RETIREE):

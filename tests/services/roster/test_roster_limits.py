@@ -21,7 +21,7 @@ from tests.roster_helpers import generated, rows_to_csv
 
 HUGE = 240 * 1024 * 1024  # under the unpack cap, as in the probe's 253 KB workbook
 PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "marketplace" / "translations"
+TRANSLATIONS = Path(__file__).resolve().parents[3] / "marketplace" / "translations"
 
 
 def _import(scene, data: bytes, filename="roster.xlsx"):
