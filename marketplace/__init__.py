@@ -55,7 +55,7 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
     from .json_provider import JSONProvider
-    from .services import matching_index  # noqa: F401  (its flush hook stamps changes)
+    from .services.ranking import index as matching_index  # noqa: F401  (its flush hook stamps changes)
     from .web.auth import load_user_from_session_token
 
     app.json = JSONProvider(app)

@@ -60,7 +60,7 @@ def _find_association(value: str | None) -> Association | None:
 @click.password_option()
 def create_user_command(role, association, name, mobile, email, password) -> None:
     """Create a moderator (of an association) or an admin."""
-    from .services.accounts import Credentials, create_staff_user
+    from .services.accounts.registration import Credentials, create_staff_user
 
     found = _find_association(association)
     if association and found is None:

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 
 from .extensions import db
-from .services import backups
+from .services.platform import backups
 
 
 def _live_path() -> Path:

@@ -11,7 +11,7 @@ jobs_cli = AppGroup("jobs", help="The job queue (JOB_BACKEND=rq, REDIS_URL).")
 @offers_cli.command("expire")
 def expire_offers_command() -> None:
     """Expire offers past their deadline and pass their places to the waiting lists."""
-    from .services.offers import expire_offers
+    from .services.applications.offer_expiry import expire_offers
 
     count = expire_offers()
     click.echo(f"Expired {count} offer(s).")

@@ -10,7 +10,7 @@ notifications_cli = AppGroup("notifications", help="Notification delivery.")
 @click.option("--limit", default=500, show_default=True, help="At most this many per run.")
 def deliver_command(limit: int) -> None:
     """E-mail the notifications not yet e-mailed (SMTP if MAIL_SERVER is set, else the log)."""
-    from .services.mail import deliver_pending
+    from .services.notify.mail import deliver_pending
 
     count = deliver_pending(limit=limit)
     click.echo(f"Delivered {count} notification(s).")

@@ -46,7 +46,7 @@ def run_command(association_id, days, objective, user_id, send) -> None:
     """Run a placement in this process and print what it found."""
     from datetime import timedelta
 
-    from .services import placement
+    from .services.placement import runs as placement
 
     current_app.config["JOB_BACKEND"] = "eager"  # the command waits for its own run
     actor = _actor(user_id)

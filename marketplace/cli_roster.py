@@ -24,8 +24,8 @@ ID = click.IntRange(1, INT_MAX)  # an id the database can hold
 @click.option("--seed", default=2020, show_default=True)
 def sample_command(path: Path, rows: int, lender_id: int | None, seed: int) -> None:
     """Write a valid roster of generated people (XLSX, or CSV when PATH ends in .csv)."""
-    from .services import reference
-    from .services.roster_template import rows_to_csv, rows_to_xlsx, sample_rows
+    from .services.organisations import reference
+    from .services.roster.template import rows_to_csv, rows_to_xlsx, sample_rows
 
     lender = db.session.get(Factory, lender_id) if lender_id else None
     skills = [s.name_zh for s in db.session.scalars(select(Skill).order_by(Skill.id).limit(20))]
@@ -51,7 +51,7 @@ def sample_command(path: Path, rows: int, lender_id: int | None, seed: int) -> N
 @click.option("--as", "user_id", type=ID, required=True, help="Id of the moderator or owner.")
 def import_command(path: Path, association_id, factory_id, user_id: int) -> None:
     """Import a roster file in this process and print how long it took."""
-    from .services import roster
+    from .services.roster import imports as roster
 
     current_app.config["JOB_BACKEND"] = "eager"  # the command waits for its own import
     actor = db.session.get(User, user_id)

@@ -74,7 +74,7 @@ def run_worker(app: Flask, *, burst: bool = False, scheduler: bool = True) -> bo
 
 
 def _expire_offers() -> None:
-    from .services.offers import expire_offers
+    from .services.applications.offer_expiry import expire_offers
 
     count = expire_offers()
     if count:
@@ -85,7 +85,7 @@ def _sweep() -> None:
     """Enqueue the lost jobs again (each at most once per JOB_SWEEP_QUEUED_AFTER_SECONDS)."""
     from flask import current_app
 
-    from .services.job_sweep import lost_jobs, mark_enqueued
+    from .services.platform.job_sweep import lost_jobs, mark_enqueued
 
     connection = jobs.redis_client()
     guard = current_app.config["JOB_SWEEP_QUEUED_AFTER_SECONDS"]
@@ -99,7 +99,7 @@ def _sweep() -> None:
 
 def _hand_over() -> None:
     """Enqueue the jobs whose enqueue failed while Redis was down (it answers again now)."""
-    from .services.job_sweep import hand_over_unqueued
+    from .services.platform.job_sweep import hand_over_unqueued
 
     count = hand_over_unqueued()
     if count:

@@ -29,7 +29,7 @@ _threads_lock = threading.Lock()
 BACKENDS = ("thread", "eager", "rq")
 QUEUE_NAME = "marketplace"
 # The modules whose import registers every job (a worker imports them before it starts).
-JOB_MODULES = ("marketplace.services.placement_job", "marketplace.services.roster_job")
+JOB_MODULES = ("marketplace.services.placement.job", "marketplace.services.roster.job")
 
 
 def job(name: str) -> Callable[[Callable], Callable]:

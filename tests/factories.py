@@ -30,7 +30,7 @@ from marketplace.models import (
     kinds_to_mask,
     utcnow,
 )
-from marketplace.services.passwords import hash_password
+from marketplace.services.accounts.passwords import hash_password
 
 PASSWORD = "Weaving-Loom-7342"
 _counter = itertools.count(1)

@@ -4,7 +4,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import Industry, Role, Skill
-from marketplace.services.roster_template import rows_to_csv, rows_to_xlsx, sample_rows
+from marketplace.services.roster.template import rows_to_csv, rows_to_xlsx, sample_rows
 
 SKILL_DATA = (
     ("weaving.loom_operation", "织机操作", "Loom operation"),

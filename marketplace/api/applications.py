@@ -17,14 +17,10 @@ from ..schemas.applications import (
     ReasonSchema,
     RequiredReasonSchema,
 )
-from ..services import (
-    applications,
-    attendance,
-    factory_queries,
-    offers,
-    worker_contact,
-    worker_queries,
-)
+from ..services.applications import applying as applications
+from ..services.applications import attendance, offers, worker_contact
+from ..services.shifts import factory_queries
+from ..services.workers import queries as worker_queries
 from .base import Blueprint, post_action
 from .security import auth_required, current_actor
 

@@ -10,7 +10,7 @@ from ..schemas.moderation import (
     ReportListSchema,
     TiedWorkerListSchema,
 )
-from ..services import association_queries, reports
+from ..services.moderation import association_queries, reports
 from .base import Blueprint
 from .security import auth_required, current_actor
 

@@ -11,7 +11,8 @@ from ..schemas.accounts import (
     SessionSchema,
     UserSchema,
 )
-from ..services import accounts, sessions
+from ..services.accounts import registration as accounts
+from ..services.accounts import sessions
 from .base import Blueprint
 from .security import auth_required, current_actor, is_token_request
 

@@ -9,7 +9,8 @@ from ..schemas.factories import (
     SiteInputSchema,
     SiteListSchema,
 )
-from ..services import factories, factory_queries, sites
+from ..services.organisations import factories, sites
+from ..services.shifts import factory_queries
 from .base import Blueprint
 from .security import auth_required, current_actor
 

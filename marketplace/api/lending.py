@@ -14,8 +14,10 @@ from ..schemas.lending import (
     AgreementRequestSchema,
     AgreementSchema,
 )
-from ..services import lending, lending_report, worker_queries
-from ..services.factory_queries import factory_for
+from ..services.lending import agreements as lending
+from ..services.lending import report as lending_report
+from ..services.shifts.factory_queries import factory_for
+from ..services.workers import queries as worker_queries
 from .base import Blueprint
 from .security import auth_required, current_actor
 

@@ -17,7 +17,9 @@ from ..schemas.moderation import (
     WorkerContactSchema,
     WorkerSkillSchema,
 )
-from ..services import association_queries, moderation, sessions
+from ..services.accounts import sessions
+from ..services.moderation import association_queries
+from ..services.moderation import decisions as moderation
 from .base import Blueprint, post_action
 from .security import auth_required, current_actor
 

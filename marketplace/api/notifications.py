@@ -7,7 +7,7 @@ from ..schemas.notifications import (
     NotificationSchema,
     UnreadCountSchema,
 )
-from ..services import inbox, notifications
+from ..services.notify import inbox, notifications
 from .base import Blueprint
 from .security import auth_required, current_actor
 

@@ -14,7 +14,7 @@ from ..schemas.placement import (
     RunSchema,
     RunStartSchema,
 )
-from ..services import placement
+from ..services.placement import runs as placement
 from .base import Blueprint
 from .security import auth_required, current_actor
 

@@ -1,7 +1,7 @@
 """Reference data anyone may read: skills and certificate types."""
 
 from ..schemas.reference import CertificateTypeSchema, SkillSchema
-from ..services import reference
+from ..services.organisations import reference
 from .base import Blueprint
 
 blp = Blueprint("api_reference", __name__, url_prefix="", description="Reference data.")

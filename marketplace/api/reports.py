@@ -4,7 +4,7 @@ An association's reports are listed under /associations/{id}/reports.
 """
 
 from ..schemas.moderation import ReportInputSchema, ReportSchema, ResolutionSchema
-from ..services import reports
+from ..services.moderation import reports
 from .base import Blueprint
 from .security import auth_required, current_actor
 

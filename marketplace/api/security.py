@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from ..errors import Unauthenticated
 from ..models import User
-from ..services import api_tokens
+from ..services.accounts import api_tokens
 
 API_PREFIX = "/api/"
 # OpenAPI security requirements: either scheme will do.

@@ -12,9 +12,11 @@ from ..schemas.shifts import (
     ShiftPatchSchema,
     ShiftSchema,
 )
-from ..services import matching, posting, shift_access
-from ..services.factory_queries import factory_for
-from ..services.shifts import ShiftFilters, ShiftInput, list_shifts
+from ..services.ranking import bridge as matching
+from ..services.shifts import access as shift_access
+from ..services.shifts import posting
+from ..services.shifts.factory_queries import factory_for
+from ..services.shifts.shift import ShiftFilters, ShiftInput, list_shifts
 from .base import Blueprint
 from .security import auth_required, current_actor
 

@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 from ..i18n import LocalName
 from ..schemas.statistics import StatisticsArgsSchema, StatisticsSchema
-from ..services import stats
+from ..services.stats import queries as stats
 from .base import Blueprint
 from .security import auth_required, current_actor
 

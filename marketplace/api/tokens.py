@@ -4,7 +4,7 @@ from flask import request
 from flask_login import current_user
 
 from ..schemas.accounts import NewTokenSchema, TokenCreateSchema, TokenSchema
-from ..services import api_tokens, sessions
+from ..services.accounts import api_tokens, sessions
 from .base import Blueprint
 from .security import SECURITY, auth_required, current_actor
 

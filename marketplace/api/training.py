@@ -12,8 +12,10 @@ from ..schemas.training import (
     TrainingListSchema,
     TrainingSessionSchema,
 )
-from ..services import training, training_access, training_grants
-from ..services.training_access import SessionView
+from ..services.training import access as training_access
+from ..services.training import grants as training_grants
+from ..services.training import sessions as training
+from ..services.training.access import SessionView
 from .base import Blueprint
 from .security import auth_required, current_actor
 

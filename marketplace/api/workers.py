@@ -17,7 +17,8 @@ from ..schemas.workers import (
     WindowSchema,
     WorkerAgreementListSchema,
 )
-from ..services import worker_queries, worker_self
+from ..services.workers import me as worker_self
+from ..services.workers import queries as worker_queries
 from .base import Blueprint
 from .security import auth_required, current_actor
 

@@ -35,8 +35,8 @@ from ..models import (
     WorkerProfile,
     WorkerSkill,
 )
-from ..services import matching_index
-from ..services.passwords import hash_password
+from ..services.accounts.passwords import hash_password
+from ..services.ranking import index as matching_index
 from .history import history_rows
 from .organisations import Batch, factory_rows, moderator_rows, reference_rows
 from .postings import shift_rows

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from .arrays import WorkerArrays
 from .geo import chord, chord_to_km
-from .scorer import DEFAULT_K, WorkerArrays
+from .scorer import DEFAULT_K
 from .skills import MAX_LEVEL
 from .terms import (
     DEFAULT_COMMUTE_KM,

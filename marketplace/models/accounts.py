@@ -56,7 +56,7 @@ class User(db.Model):
 
     # Flask-Login protocol. The id it keeps in the cookie is the server-side
     # session token, not the user id, so that revoking the session row makes
-    # the cookie worthless (see services/accounts.py).
+    # the cookie worthless (see services/accounts/registration.py).
     session_token = None
 
     @property

@@ -12,7 +12,7 @@ from .types import UTCDateTime, str_enum, utcnow
 
 
 class ApplicationStatus(enum.StrEnum):
-    """The states in DESIGN.md; transitions live in services/applications.py."""
+    """The states in DESIGN.md; transitions live in services/applications/applying.py."""
 
     APPLIED = "applied"
     WAITLISTED = "waitlisted"

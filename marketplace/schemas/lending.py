@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields, validate
 
 from ..bounds import AGREEMENT
 from ..models import AgreementStatus, Payer, WorkerKind
-from ..services.lending import MAX_RATE
+from ..services.lending.agreements import MAX_RATE
 from .common import Int, StrictSchema, bounded
 from .shifts import MONEY, MONEY_INPUT
 

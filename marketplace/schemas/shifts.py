@@ -33,7 +33,7 @@ KINDS = [k.value for k in WorkerKind]
 MONEY = {"type": "string", "format": "decimal", "example": "26.50"}
 # Input is documented as the same string; a JSON number is accepted too, read exactly.
 MONEY_INPUT = MONEY
-# An hourly pay: above 0, at most 999999.99, in yuan and fen (services/shifts.py).
+# An hourly pay: above 0, at most 999999.99, in yuan and fen (services/shifts/shift.py).
 PAY_PATTERN = r"^(?!0+(\.0+)?$)\d{1,6}(\.\d{1,2})?$"
 
 
@@ -154,7 +154,7 @@ class ShiftListArgsSchema(PageArgsSchema):
         return data
 
 
-# The services' own bounds (services/shifts.py), stated here so that the document says them.
+# The services' own bounds (services/shifts/shift.py), stated here so that the document says them.
 _LATITUDE = validate.Range(
     -90, 90, error=_l("Give each pickup point a valid latitude and longitude.")
 )

@@ -11,8 +11,8 @@ from ..bounds import CERTIFICATE, SCHEDULE
 from ..i18n import LocalName
 from ..identifiers import mask_mobile, mask_national_id
 from ..models import AgreementStatus, Payer, WorkerKind
-from ..services.worker_self import home_source
-from ..services.workers import CERTIFICATE_NUMBER_MAX, HOME_SOURCES, MAX_TRAVEL_KM
+from ..services.workers.me import home_source
+from ..services.workers.profile import CERTIFICATE_NUMBER_MAX, HOME_SOURCES, MAX_TRAVEL_KM
 from .common import Int, StrictSchema, UtcDateTime, bounded
 from .shifts import PublicShiftSchema
 

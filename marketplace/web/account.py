@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import Invalid, Throttled
-from ..services import accounts
+from ..services.accounts import registration as accounts
 from .forms import PasswordChangeForm
 from .helpers import acting_user, apply_field_errors
 

@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from ..errors import Invalid
 from ..models import ProposalStatus, RunStatus
-from ..services import placement
+from ..services.placement import runs as placement
 from .association_forms import PlacementRunForm, RunDecisionForm
 from .helpers import acting_user, apply_field_errors, association_in_view, day_start_utc
 

@@ -6,7 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
 from ..errors import Invalid, Throttled, Unauthenticated
-from ..services import accounts, factories, reference, sessions
+from ..services.accounts import registration as accounts
+from ..services.accounts import sessions
+from ..services.organisations import factories, reference
 from .forms import FactoryRegistrationForm, LoginForm, WorkerRegistrationForm
 from .helpers import apply_field_errors, safe_next_url
 

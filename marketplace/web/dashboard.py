@@ -13,14 +13,16 @@ from .. import policy
 from ..bounds import FILTER
 from ..errors import Invalid
 from ..i18n import LocalName
+from ..labels import INDUSTRY_LABELS
 from ..models import Industry, WorkerKind
-from ..services import reference, stats, stats_map
-from ..services.stats_figures import Figures
+from ..services.organisations import reference
+from ..services.stats import map as stats_map
+from ..services.stats import queries as stats
+from ..services.stats.figures import Figures
 from . import charts
 from .downloads import csv_response
 from .form_base import Form, Within
 from .helpers import acting_user, apply_field_errors, id_arg
-from .labels import INDUSTRY_LABELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/association")
 

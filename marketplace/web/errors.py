@@ -9,9 +9,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from ..api.errors import http_error_json, json_error
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Throttled, Unauthenticated
 from ..extensions import db
+from ..json_errors import http_error_json, json_error
 
 STATUS_BY_ERROR = {
     NotFound: 404,

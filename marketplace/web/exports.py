@@ -8,17 +8,18 @@ from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from ..labels import KIND_LABELS, SHIFT_STATUS_LABELS
 from ..models import ApplicationStatus, WorkerKind, utcnow
-from ..services import exports, factory_queries
-from ..services.listing import LOCAL_TIMEZONE
+from ..services.platform import exports
+from ..services.shifts import factory_queries
+from ..services.shifts.listing import LOCAL_TIMEZONE
 from .dashboard import DashboardForm
 from .dashboard import bp as association_bp
 from .downloads import table_response
-from .factory import AGREEMENT_LABELS, APPLICATION_LABELS, factory_arg
-from .factory import bp as factory_bp
+from .factory_base import AGREEMENT_LABELS, APPLICATION_LABELS, factory_arg
+from .factory_base import bp as factory_bp
 from .factory_forms import SettlementFilterForm
 from .helpers import acting_user, association_in_view
-from .labels import KIND_LABELS, SHIFT_STATUS_LABELS
 
 SHIFT_COLUMNS = (
     (_l("Shift"), lambda s: s.id),

@@ -1,16 +1,23 @@
 """Pages for factory staff: my shifts, posting and editing, applicants and candidates,
 attendance and ratings. Lending, settlement and staff admission are in factory_admin.py."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..errors import Conflict, Invalid
-from ..models import AgreementStatus, ApplicationStatus, Payer
-from ..services import attendance as attendance_service
-from ..services import factory_queries, offers, posting, worker_contact
+from ..services.applications import attendance as attendance_service
+from ..services.applications import offers
+from ..services.shifts import factory_queries, posting
+from .factory_base import (
+    _APPLICATION,
+    GROUP_LABELS,
+    _flash_refusal,
+    _status,
+    bp,
+    factory_arg,
+)
 from .factory_forms import (
     RatingForm,
     ReasonForm,
@@ -21,76 +28,7 @@ from .factory_forms import (
     shift_form_data,
     shift_input,
 )
-from .helpers import acting_user, apply_field_errors, id_arg
-
-bp = Blueprint("factory", __name__, url_prefix="/factory")
-S = ApplicationStatus
-
-APPLICATION_LABELS = {
-    S.APPLIED: _l("Applied"),
-    S.WAITLISTED: _l("On the waiting list"),
-    S.OFFERED: _l("Offer sent"),
-    S.ACCEPTED: _l("Accepted"),
-    S.IN_PROGRESS: _l("Checked in"),
-    S.COMPLETED: _l("Completed"),
-    S.DECLINED: _l("Declined"),
-    S.REJECTED: _l("Rejected"),
-    S.EXPIRED: _l("Offer lapsed"),
-    S.WITHDRAWN: _l("Withdrawn"),
-    S.CANCELLED: _l("Cancelled"),
-    S.NO_SHOW: _l("No-show"),
-}
-AGREEMENT_LABELS = {
-    AgreementStatus.REQUESTED: _l("Requested"),
-    AgreementStatus.APPROVED: _l("Approved"),
-    AgreementStatus.REFUSED: _l("Refused"),
-    AgreementStatus.RECALLED: _l("Recalled"),
-    AgreementStatus.CANCELLED: _l("Withdrawn"),
-}
-PAYER_LABELS = {Payer.LENDER: _l("the lender"), Payer.BORROWER: _l("the borrower")}
-GROUP_LABELS = {
-    "draft": _l("Drafts"),
-    "pending": _l("Waiting for the association's review"),
-    "open": _l("Open"),
-    "filled": _l("Filled"),
-    "past": _l("Past and closed"),
-}
-TERM_LABELS = {"skill": _l("Skill"), "distance": _l("Distance"), "reliability": _l("Reliability")}
-DECIDABLE = (S.APPLIED, S.WAITLISTED, S.OFFERED)
-OFFERABLE = (S.APPLIED, S.WAITLISTED)
-_APPLICATION = "/shifts/<int:shift_id>/applications/<int:application_id>"
-
-
-@bp.context_processor
-def _page_helpers():
-    return {
-        "APPLICATION_LABELS": APPLICATION_LABELS,
-        "AGREEMENT_LABELS": AGREEMENT_LABELS,
-        "PAYER_LABELS": PAYER_LABELS,
-        "TERM_LABELS": TERM_LABELS,
-        "DECIDABLE": DECIDABLE,
-        "OFFERABLE": OFFERABLE,
-        "local_date": lambda d: format_date(d, "medium") if d else "",
-        "number": lambda n: format_decimal(n, "#,##0.00"),
-        # The same rule as the API: numbers reach the factory masked, once a place is held.
-        "contact": lambda application: worker_contact.masked_contact(acting_user(), application),
-    }
-
-
-def factory_arg() -> int | None:
-    """The factory named by ?factory= (the staff member's first one when absent)."""
-    return id_arg("factory")
-
-
-def _status(form) -> int:
-    return 422 if form.errors or form.form_errors else 200
-
-
-def _flash_refusal(error: Invalid) -> None:
-    """A refused action: its message, and every reason the service gave."""
-    reasons = [str(m) for messages in error.fields.values() for m in messages]
-    flash(" ".join([str(error.message), *reasons]), "error")
-
+from .helpers import acting_user, apply_field_errors
 
 # --- my shifts -----------------------------------------------------------------------------
 

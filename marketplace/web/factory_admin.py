@@ -7,8 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..errors import Invalid
-from ..services import factories, factory_queries, lending, lending_settings
-from .factory import _status, bp, factory_arg
+from ..services.lending import agreements as lending
+from ..services.lending import settings as lending_settings
+from ..services.organisations import factories
+from ..services.shifts import factory_queries
+from .factory_base import _status, bp, factory_arg
 from .factory_forms import (
     LendingRequestForm,
     LendingRulesForm,

@@ -20,12 +20,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..bounds import AGREEMENT, FILTER, SCHEDULE
+from ..labels import KIND_LABELS
 from ..models import Shift, WorkerKind
-from ..services.shifts import ShiftInput
+from ..services.shifts.shift import ShiftInput
 from .form_base import Form as AppForm
 from .form_base import Within
 from .helpers import local_name, local_to_utc, utc_to_local
-from .labels import KIND_LABELS
 
 # Rows shown for skills and pickup points; "add a row" re-renders the form with one more.
 EXTRA_ROWS = 2
@@ -69,7 +69,7 @@ class PickupRow(Form):
 
 
 class ShiftForm(AppForm):
-    """Field names match services.shifts.ShiftInput, so its errors land beside the fields."""
+    """Field names match services.shifts.shift.ShiftInput, so its errors land beside the fields."""
 
     site_id = SelectField(_l("Site"), coerce=int, validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])

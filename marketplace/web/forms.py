@@ -14,9 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
+from ..labels import INDUSTRY_LABELS, KIND_LABELS
 from ..models import Industry, WorkerKind
 from .form_base import Form
-from .labels import INDUSTRY_LABELS, KIND_LABELS
 
 
 class LoginForm(Form):

@@ -21,7 +21,7 @@ from flask_login import current_user
 from ..bounds import INT_MAX, PAGE_MAX
 from ..i18n import LocalName
 from ..identifiers import mask_email, mask_mobile, mask_national_id
-from .labels import INDUSTRY_LABELS, KIND_LABELS, SHIFT_STATUS_LABELS, VERIFICATION_LABELS
+from ..labels import INDUSTRY_LABELS, KIND_LABELS, SHIFT_STATUS_LABELS, VERIFICATION_LABELS
 
 
 def apply_field_errors(form, error) -> None:

@@ -7,11 +7,11 @@ from wtforms import BooleanField, DateField, FloatField, SelectChoice, SelectFie
 from wtforms.validators import NumberRange, Optional, StopValidation
 
 from ..bounds import FILTER
+from ..labels import INDUSTRY_LABELS
 from ..models import Industry
-from ..services.listing import LOCAL_TIMEZONE, ShiftFilters
+from ..services.shifts.listing import LOCAL_TIMEZONE, ShiftFilters
 from .form_base import Form, Within
 from .helpers import local_name
-from .labels import INDUSTRY_LABELS
 
 MAX_FILTER_KM = 500
 CHOOSE_FROM_LIST = _l("Choose one of the listed options.")

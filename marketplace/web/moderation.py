@@ -14,7 +14,10 @@ from flask_login import login_required
 
 from ..errors import Invalid
 from ..models import ReportCategory, ReportTarget
-from ..services import accounts, association_queries, moderation, reports, sessions
+from ..services.accounts import registration as accounts
+from ..services.accounts import sessions
+from ..services.moderation import association_queries, reports
+from ..services.moderation import decisions as moderation
 from .association_forms import DecisionForm
 from .helpers import acting_user, association_in_view, id_arg
 

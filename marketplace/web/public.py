@@ -6,8 +6,9 @@ from flask_login import current_user
 from ..errors import Invalid
 from ..extensions import csrf
 from ..i18n import LOCALE_COOKIE
-from ..services import listing, reference
-from ..services.accounts import set_locale
+from ..services.accounts.registration import set_locale
+from ..services.organisations import reference
+from ..services.shifts import listing
 from .helpers import apply_field_errors, page_arg, safe_next_url
 from .listing_forms import ShiftFilterForm
 from .page_cache import cached_for_anonymous

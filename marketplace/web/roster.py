@@ -20,9 +20,11 @@ from flask_login import login_required
 from ..errors import Invalid
 from ..identifiers import mask_mobile
 from ..models import ImportStatus
-from ..services import factory_queries, invitations, roster
-from ..services.roster_reasons import row_reason
-from ..services.roster_template import template_workbook
+from ..services.accounts import invitations
+from ..services.roster import imports as roster
+from ..services.roster.reasons import row_reason
+from ..services.roster.template import template_workbook
+from ..services.shifts import factory_queries
 from .downloads import csv_response
 from .helpers import acting_user, apply_field_errors, association_in_view, id_arg
 from .roster_forms import ButtonForm, InvitationForm, RosterUploadForm

@@ -8,7 +8,10 @@ from wtforms import SelectChoice
 
 from ..errors import Invalid
 from ..models import EnrolmentStatus, TrainingStatus
-from ..services import association_queries, reference, training, training_grants
+from ..services.moderation import association_queries
+from ..services.organisations import reference
+from ..services.training import grants as training_grants
+from ..services.training import sessions as training
 from .association_forms import DecisionForm, TrainingForm
 from .helpers import acting_user, apply_field_errors, association_in_view, local_name, local_to_utc
 

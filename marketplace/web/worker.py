@@ -1,91 +1,28 @@
-"""Worker pages: the profile (details, skills, certificates, availability) and shared helpers."""
+"""Worker pages: the profile (details, skills, certificates, availability).
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import format_date
+The blueprint and the helpers the worker pages share are in worker_base.py.
+"""
+
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import SelectChoice
 
 from ..errors import Invalid
-from ..models import AgreementStatus, ApplicationStatus, EnrolmentStatus, Payer
-from ..services import (
-    authz,
-    reference,
-    worker_queries,
-    workers,
-)
+from ..labels import INDUSTRY_LABELS
+from ..services.organisations import reference
+from ..services.workers import availability as worker_availability
+from ..services.workers import certificates as worker_certificates
+from ..services.workers import profile as workers
+from ..services.workers import queries as worker_queries
 from .helpers import acting_user, apply_field_errors, local_name, local_to_utc
-from .labels import INDUSTRY_LABELS
+from .worker_base import _require_csrf, _worker, bp
 from .worker_forms import (
-    ActionForm,
     AvailabilityForm,
     CertificateForm,
     ProfileForm,
     SkillForm,
 )
-
-bp = Blueprint("worker", __name__, url_prefix="/worker")
-
-S = ApplicationStatus
-APPLICATION_STATUS_LABELS = {
-    S.APPLIED: _l("Applied"),
-    S.WAITLISTED: _l("On the waiting list"),
-    S.OFFERED: _l("Offered to you"),
-    S.ACCEPTED: _l("Accepted"),
-    S.IN_PROGRESS: _l("Working"),
-    S.COMPLETED: _l("Completed"),
-    S.DECLINED: _l("Declined"),
-    S.REJECTED: _l("Not accepted"),
-    S.EXPIRED: _l("Offer expired"),
-    S.WITHDRAWN: _l("Withdrawn"),
-    S.CANCELLED: _l("Cancelled"),
-    S.NO_SHOW: _l("Did not attend"),
-}
-AGREEMENT_STATUS_LABELS = {
-    AgreementStatus.REQUESTED: _l("Requested, waiting for your employer"),
-    AgreementStatus.APPROVED: _l("Approved"),
-    AgreementStatus.REFUSED: _l("Refused"),
-    AgreementStatus.RECALLED: _l("Recalled by your employer"),
-    AgreementStatus.CANCELLED: _l("Withdrawn by the borrower"),
-}
-PAYER_LABELS = {Payer.LENDER: _l("your employer"), Payer.BORROWER: _l("the borrowing factory")}
-ENROLMENT_STATUS_LABELS = {
-    EnrolmentStatus.ENROLLED: _l("You are enrolled"),
-    EnrolmentStatus.COMPLETED: _l("Passed"),
-    EnrolmentStatus.FAILED: _l("Not passed"),
-    EnrolmentStatus.WITHDRAWN: _l("You withdrew"),
-}
-TERM_LABELS = {
-    "skill": _l("Skills"),
-    "distance": _l("Distance"),
-    "reliability": _l("Attendance record"),
-}
-
-
-@bp.context_processor
-def _labels():
-    return {
-        "APPLICATION_STATUS_LABELS": APPLICATION_STATUS_LABELS,
-        "AGREEMENT_STATUS_LABELS": AGREEMENT_STATUS_LABELS,
-        "PAYER_LABELS": PAYER_LABELS,
-        "ENROLMENT_STATUS_LABELS": ENROLMENT_STATUS_LABELS,
-        "TERM_LABELS": TERM_LABELS,
-        "local_date": lambda day: format_date(day, "medium") if day else "",
-    }
-
-
-def _worker():
-    """The logged-in worker's profile; anyone else is not a worker and gets an audited 403."""
-    profile = current_user.worker_profile
-    authz.require(profile is not None, acting_user(), "worker.pages", acting_user())
-    return profile
-
-
-def _require_csrf() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
-
 
 # ---- profile -----------------------------------------------------------------------------
 
@@ -200,7 +137,7 @@ def set_certificate():
     form = CertificateForm()
     if form.validate_on_submit():
         try:
-            workers.set_certificate(
+            worker_certificates.set_certificate(
                 acting_user(),
                 worker.id,
                 form.certificate_type_id.data or None,
@@ -219,7 +156,7 @@ def set_certificate():
 @login_required
 def remove_certificate(item_id: int):
     _require_csrf()
-    workers.remove_certificate(acting_user(), item_id)
+    worker_certificates.remove_certificate(acting_user(), item_id)
     flash(_("The certificate was removed from your profile."), "success")
     return redirect(url_for(".skills"))
 
@@ -231,7 +168,7 @@ def availability():
     form = AvailabilityForm()
     if form.validate_on_submit():
         try:
-            workers.add_availability(
+            worker_availability.add_availability(
                 acting_user(),
                 worker.id,
                 local_to_utc(form.starts_at.data),
@@ -250,7 +187,7 @@ def availability():
 @login_required
 def remove_availability(window_id: int):
     _require_csrf()
-    workers.remove_availability(acting_user(), window_id)
+    worker_availability.remove_availability(acting_user(), window_id)
     flash(_("The time was removed."), "success")
     return redirect(url_for(".availability"))
 

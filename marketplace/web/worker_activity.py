@@ -1,6 +1,6 @@
 """Worker pages about work: recommended shifts, applying, offers, lending, training, inbox.
 
-Routes on the worker blueprint (web/worker.py); each calls one service and renders.
+Routes on the worker blueprint (web/worker_base.py); each calls one service and renders.
 """
 
 from flask import flash, redirect, render_template, url_for
@@ -9,10 +9,13 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from ..errors import Conflict, Invalid
-from ..services import applications, attendance, inbox, notifications, offers, training
-from ..services import worker_queries as queries
+from ..services.applications import applying as applications
+from ..services.applications import attendance, offers
+from ..services.notify import inbox, notifications
+from ..services.training import sessions as training
+from ..services.workers import queries
 from .helpers import acting_user, apply_field_errors
-from .worker import _require_csrf, _worker, bp
+from .worker_base import _require_csrf, _worker, bp
 from .worker_forms import ApplyForm, CancelForm, RateForm
 
 

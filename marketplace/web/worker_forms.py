@@ -15,12 +15,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..bounds import CERTIFICATE, SCHEDULE
+from ..labels import KIND_LABELS
 from ..models import WorkerKind
-from ..services.applications import NOTE_MAX_LENGTH
-from ..services.attendance import TEXT_MAX_LENGTH
-from ..services.workers import CERTIFICATE_NUMBER_MAX
+from ..services.applications.applying import NOTE_MAX_LENGTH
+from ..services.applications.attendance import TEXT_MAX_LENGTH
+from ..services.workers.profile import CERTIFICATE_NUMBER_MAX
 from .form_base import Form, Within
-from .labels import KIND_LABELS
 
 LEVEL_CHOICES = [
     SelectChoice(1, _l("1 — beginner")),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from marketplace.services import api_tokens
+from marketplace.services.accounts import api_tokens
 from tests.factories import PASSWORD
 
 

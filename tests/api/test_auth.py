@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import ApiToken, AuditEvent, Role, User, UserStatus
-from marketplace.services import api_tokens
+from marketplace.services.accounts import api_tokens
 from tests.api.conftest import error_of
 from tests.factories import PASSWORD
 

@@ -16,7 +16,7 @@ from marketplace.models import (
     Role,
     WorkerKind,
 )
-from marketplace.services.lending_rules import local_today
+from marketplace.services.lending.rules import local_today
 from tests.api.conftest import error_of
 from tests.helpers import audited, owner
 

@@ -2,7 +2,7 @@
 
 from marketplace.extensions import db
 from marketplace.models import Role
-from marketplace.services.notifications import notify
+from marketplace.services.notify.notifications import notify
 from tests.api.conftest import error_of
 
 API = "/api/v1/notifications"

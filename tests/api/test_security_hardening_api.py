@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import ApiToken, AuditEvent, Role, utcnow
-from marketplace.services import accounts, api_tokens
+from marketplace.services.accounts import api_tokens
+from marketplace.services.accounts import registration as accounts
 from tests.api.conftest import error_of
 from tests.factories import PASSWORD
 

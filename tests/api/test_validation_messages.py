@@ -3,9 +3,9 @@
 import pytest
 from marshmallow import Schema, ValidationError, fields, validate
 
-from marketplace.api.messages import EXACT, TEMPLATES, translate
 from marketplace.extensions import db
 from marketplace.models import Role
+from marketplace.schemas.messages import EXACT, TEMPLATES, translate
 from tests.api.conftest import error_of
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

@@ -2,8 +2,8 @@
 
 from playwright.sync_api import expect
 
-from marketplace.services.roster_file import ALIASES
-from marketplace.services.roster_template import FIELDS, rows_to_csv, sample_rows
+from marketplace.services.roster.file import ALIASES
+from marketplace.services.roster.template import FIELDS, rows_to_csv, sample_rows
 
 from .browsing import log_in, screenshot
 

@@ -17,7 +17,7 @@ from sqlalchemy.pool import NullPool
 
 from marketplace.extensions import db
 from marketplace.models import Application, ApplicationStatus
-from marketplace.services import api_tokens
+from marketplace.services.accounts import api_tokens
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from marketplace import job_worker, jobs
 from marketplace.extensions import db
 from marketplace.models import Application, PlacementProposal, PlacementRun, RunStatus, utcnow
-from marketplace.services import placement
+from marketplace.services.placement import runs as placement
 from tests.faults.jobs_fixtures import (
     kill,
     rq_pg_app,  # noqa: F401  (a fixture: PostgreSQL, JOB_BACKEND=rq, Redis emptied)

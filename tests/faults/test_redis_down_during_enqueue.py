@@ -21,7 +21,7 @@ from rq import Worker
 
 from marketplace.extensions import db
 from marketplace.models import PlacementRun, RunStatus, utcnow
-from marketplace.services import api_tokens
+from marketplace.services.accounts import api_tokens
 from tests.job_helpers import wait_until, worker_process
 from tests.live_server import free_port
 

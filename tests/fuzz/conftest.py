@@ -11,7 +11,7 @@ from marketplace import create_app
 from marketplace.demo.seed import seed_demo
 from marketplace.extensions import db
 from marketplace.models import ApiToken, User
-from marketplace.services import api_tokens
+from marketplace.services.accounts import api_tokens
 
 # The demo logins the fuzzer calls as (see marketplace/demo/seed.py).
 ROLES = {"owner": "13800000001", "worker": "13900000001", "moderator": "13700000001"}

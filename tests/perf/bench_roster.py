@@ -36,9 +36,9 @@ from marketplace.models import (  # noqa: E402
     User,
     VerificationStatus,
 )
-from marketplace.services import roster  # noqa: E402
-from marketplace.services.roster_file import read_table  # noqa: E402
-from marketplace.services.roster_template import rows_to_xlsx, sample_rows  # noqa: E402
+from marketplace.services.roster import imports as roster  # noqa: E402
+from marketplace.services.roster.file import read_table  # noqa: E402
+from marketplace.services.roster.template import rows_to_xlsx, sample_rows  # noqa: E402
 
 
 def _scene() -> tuple[User, Factory]:

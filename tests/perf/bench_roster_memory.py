@@ -44,8 +44,8 @@ def child(case: str, rows: int) -> dict:
     from marketplace.demo.taxonomy import DISTRICTS, SKILLS
     from marketplace.extensions import db
     from marketplace.models import RosterImport
-    from marketplace.services.passwords import hash_password
-    from marketplace.services.roster_template import rows_to_xlsx, sample_rows
+    from marketplace.services.accounts.passwords import hash_password
+    from marketplace.services.roster.template import rows_to_xlsx, sample_rows
     from tests import roster_hostile
 
     with tempfile.TemporaryDirectory() as folder:

@@ -165,7 +165,7 @@ def app_facts(database_url: str) -> dict:
     from marketplace import create_app
     from marketplace.extensions import db
     from marketplace.models import FactoryMember, Shift, ShiftStatus, User
-    from marketplace.services.api_tokens import create_token
+    from marketplace.services.accounts.api_tokens import create_token
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():

@@ -19,7 +19,8 @@ from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.matching.placement import solve
 from marketplace.models import Role, Shift, ShiftStatus, User, utcnow
-from marketplace.services import matching, matching_index
+from marketplace.services.ranking import bridge as matching
+from marketplace.services.ranking import index as matching_index
 
 CANDIDATES_PER_SHIFT = 500
 

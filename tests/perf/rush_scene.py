@@ -4,8 +4,9 @@ A few verified factories of the demo's first association share one site's neighb
 post shifts that all start tomorrow at 08:00 in Shanghai, so every pair overlaps and a worker
 can hold one place at most. The rush's workers are volunteers and retirees living nearby,
 with no skills, certificates, lender or availability limits: every one is eligible for every
-shift (services/eligibility.py) until they hold a place. Everyone authenticates with an API
-token whose secret we choose here; no account gets a password (argon2 per account is slow).
+shift (services/applications/eligibility.py) until they hold a place. Everyone authenticates
+with an API token whose secret we choose here; no account gets a password (argon2 per account
+is slow).
 """
 
 import secrets
@@ -37,7 +38,7 @@ from marketplace.models import (
     WorkerKind,
     WorkerProfile,
 )
-from marketplace.services.api_tokens import token_hash
+from marketplace.services.accounts.api_tokens import token_hash
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NO_PASSWORD = "!"  # no argon2 hash matches it: these accounts only use API tokens

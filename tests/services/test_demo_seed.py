@@ -33,7 +33,7 @@ from marketplace.models import (
     WorkerKind,
     WorkerProfile,
 )
-from marketplace.services import sessions
+from marketplace.services.accounts import sessions
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shaoxing
 WORKERS = 300

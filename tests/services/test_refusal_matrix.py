@@ -39,18 +39,15 @@ from marketplace.models import (
     WorkerSkill,
     utcnow,
 )
-from marketplace.services import (
-    attendance,
-    lending,
-    lending_report,
-    moderation,
-    offers,
-    posting,
-    reports,
-    training,
-    training_grants,
-)
-from marketplace.services.shifts import ShiftInput
+from marketplace.services.applications import attendance, offers
+from marketplace.services.lending import agreements as lending
+from marketplace.services.lending import report as lending_report
+from marketplace.services.moderation import decisions as moderation
+from marketplace.services.moderation import reports
+from marketplace.services.shifts import posting
+from marketplace.services.shifts.shift import ShiftInput
+from marketplace.services.training import grants as training_grants
+from marketplace.services.training import sessions as training
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import random
 
 from marketplace.extensions import db
 from marketplace.models import Shift, WorkerProfile
-from marketplace.services import eligibility
+from marketplace.services.applications import eligibility
 from tests.perf.rush_scene import build_scene
 
 

@@ -23,16 +23,13 @@ from marketplace.models import (
     WorkerSkill,
     utcnow,
 )
-from marketplace.services import (
-    applications,
-    attendance,
-    lending,
-    lending_report,
-    moderation,
-    offers,
-    posting,
-)
-from marketplace.services.shifts import ShiftInput
+from marketplace.services.applications import applying as applications
+from marketplace.services.applications import attendance, offers
+from marketplace.services.lending import agreements as lending
+from marketplace.services.lending import report as lending_report
+from marketplace.services.moderation import decisions as moderation
+from marketplace.services.shifts import posting
+from marketplace.services.shifts.shift import ShiftInput
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

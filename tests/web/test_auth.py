@@ -12,7 +12,7 @@ from marketplace.models import (
     User,
     VerificationStatus,
 )
-from marketplace.services import accounts
+from marketplace.services.accounts import registration as accounts
 from tests.factories import PASSWORD, valid_national_id, valid_uscc
 
 STRONG = "Loom-Shuttle-Warp-42"
@@ -149,7 +149,7 @@ def test_joining_a_factory_waits_for_its_owner(post_form, make_factory, district
     assert membership.status == MemberStatus.PENDING
 
     owner = factory.members[0].user
-    from marketplace.services.factories import admit_member
+    from marketplace.services.organisations.factories import admit_member
 
     admit_member(owner, membership.id)
     assert db.session.get(FactoryMember, membership.id).status == MemberStatus.ACTIVE
@@ -299,7 +299,7 @@ def test_logins_logouts_and_failures_are_audited(client, login, make_user):
 
 def test_a_missing_account_costs_a_full_password_check(monkeypatch, login, make_user):
     """Unknown numbers take the same argon2 work, so timing reveals nothing."""
-    from marketplace.services import passwords
+    from marketplace.services.accounts import passwords
 
     hashed = []
 

@@ -15,7 +15,7 @@ from marketplace.models import (
     RunStatus,
     TrainingSession,
 )
-from marketplace.services import api_tokens
+from marketplace.services.accounts import api_tokens
 from tests.factories import PASSWORD
 
 EDGES = {

@@ -16,7 +16,7 @@ from marketplace.models import (
     WorkerKind,
     kinds_to_mask,
 )
-from marketplace.services import matching
+from marketplace.services.ranking import bridge as matching
 from tests.factories import PASSWORD
 from tests.helpers import owner
 

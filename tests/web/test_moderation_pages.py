@@ -22,7 +22,7 @@ from marketplace.models import (
     WorkerSkill,
     utcnow,
 )
-from marketplace.services import reports
+from marketplace.services.moderation import reports
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD
 
@@ -207,7 +207,7 @@ def test_a_training_session_is_published_completed_and_grants_the_skill(
 
 
 def test_calling_off_a_session_needs_a_reason(client, login, make_factory, moderator_of, loom):
-    from marketplace.services import training
+    from marketplace.services.training import sessions as training
 
     factory = make_factory()
     moderator = _moderator(client, login, moderator_of, factory)

@@ -24,7 +24,7 @@ from marketplace.models import (
     User,
     utcnow,
 )
-from marketplace.services import placement
+from marketplace.services.placement import runs as placement
 from tests.conftest import IsolatedClient, csrf_from
 
 DEMO_PASSWORD = "Shaoxing-2020"

@@ -60,7 +60,7 @@ def test_a_bad_window_is_shown_beside_the_field_and_keeps_the_input(
 
 
 def test_other_people_cannot_see_or_decide_a_run(client, login, post_form, placement_scene):
-    from marketplace.services import placement
+    from marketplace.services.placement import runs as placement
 
     now = utcnow()
     run = placement.start_run(
@@ -81,7 +81,7 @@ def test_other_people_cannot_see_or_decide_a_run(client, login, post_form, place
 
 
 def test_sending_without_the_csrf_token_is_refused(client, login, placement_scene):
-    from marketplace.services import placement
+    from marketplace.services.placement import runs as placement
 
     now = utcnow()
     moderator = placement_scene["moderator"]

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.services import api_tokens
+from marketplace.services.accounts import api_tokens
 from tests.factories import PASSWORD
 
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Notification, RosterImport, WorkerKind, WorkerSkill
-from marketplace.services import api_tokens
+from marketplace.services.accounts import api_tokens
 from tests.factories import valid_national_id
 from tests.roster_helpers import rows_to_csv
 from tests.web.test_roster_pages import _as, _upload

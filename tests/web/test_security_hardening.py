@@ -11,8 +11,9 @@ from config import TestConfig
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import AuditEvent, Invitation, Role, UserSession, utcnow
-from marketplace.services import accounts, api_tokens
-from marketplace.services.roster_write import token_hash
+from marketplace.services.accounts import api_tokens
+from marketplace.services.accounts import registration as accounts
+from marketplace.services.roster.write import token_hash
 from tests.conftest import IsolatedClient, csrf_from
 from tests.factories import PASSWORD
 
@@ -365,7 +366,7 @@ def test_audit_events_hold_no_number_password_or_token(app, client, login, make_
     text = " ".join(f"{r.action} {r.details} {r.object_type}" for r in rows)
     for secret in ("13812340000", "li.lei", PASSWORD, "Wrong-Password", "mkt_", "some-secret"):
         assert secret not in text
-    # The made-up token and link are log lines (services/refusals.py), without the secrets.
+    # The made-up token and link are log lines (services/accounts/refusals.py), without the secrets.
     for secret in (revoked.secret, "not-a-real-token", "some-secret"):
         assert secret not in caplog.text
 

@@ -13,7 +13,7 @@ from marketplace.models import (
     ShiftRequiredSkill,
     Skill,
 )
-from marketplace.services.listing import ShiftFilters, list_shifts
+from marketplace.services.shifts.listing import ShiftFilters, list_shifts
 from tests.factories import PASSWORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -12,7 +12,10 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.models import Application, ImportStatus, WorkerSkill, utcnow
-from marketplace.services import applications, attendance, offers, placement, roster
+from marketplace.services.applications import applying as applications
+from marketplace.services.applications import attendance, offer_expiry, offers
+from marketplace.services.placement import runs as placement
+from marketplace.services.roster import imports as roster
 from tests.roster_helpers import rows_to_csv
 from tests.web.test_roster_outsider import _contact
 
@@ -68,7 +71,7 @@ def test_a_placement_offer_the_worker_did_not_take_up_gives_the_association_noth
     if answer == "declined":
         offers.decline(worker.user, application.id)
     elif answer == "expired":
-        assert offers.expire_offers(utcnow() + timedelta(days=30)) == 2
+        assert offer_expiry.expire_offers(utcnow() + timedelta(days=30)) == 2
     moderator = placement_scene["moderator"]
     assert _contact(client, moderator, worker.id).status_code == 403
     job = _import_skill(placement_scene, worker, 5)

@@ -18,7 +18,7 @@ from marketplace.models import (
     WorkerSkill,
     utcnow,
 )
-from marketplace.services import notifications
+from marketplace.services.notify import notifications
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD
 
