@@ -41,6 +41,12 @@ class Span:
         earliest, latest = self.day_limits()
         return earliest <= value <= latest
 
+    def contains_local_time(self, value: datetime) -> bool:
+        """For a Shanghai wall-clock time (as a form gives it), compared without converting:
+        0001-01-01 00:00 in Shanghai has no UTC time to convert to."""
+        earliest, latest = (t.astimezone(LOCAL_ZONE).replace(tzinfo=None) for t in self.limits())
+        return earliest <= value.replace(tzinfo=None) <= latest
+
     def describe(self) -> str:
         """For the API document: the range in days around the day of the request."""
         return f"From {self.past.days} days before to {self.ahead.days} days after now."

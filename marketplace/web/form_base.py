@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from ..bounds import LOCAL_ZONE, Span, text_problem
+from ..bounds import Span, text_problem
 
 
 def _text_fields(fields):
@@ -47,13 +47,7 @@ class Within:
         if value is None:
             return
         if isinstance(value, datetime):
-            earliest, latest = (t.astimezone(LOCAL_ZONE) for t in self.span.limits())
-            # Compared as Shanghai wall-clock times: 0001-01-01 00:00 in Shanghai has no UTC.
-            inside = (
-                earliest.replace(tzinfo=None)
-                <= value.replace(tzinfo=None)
-                <= latest.replace(tzinfo=None)
-            )
+            inside = self.span.contains_local_time(value)
         else:
             inside = self.span.contains(value)
         if not inside:

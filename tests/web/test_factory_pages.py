@@ -142,6 +142,17 @@ def test_preferred_skills_and_certificates_are_saved(client, post_form, factory,
     assert "Health certificate" in page and "Loom operation" in page
 
 
+@pytest.mark.parametrize("start", ["9999-12-31T08:00", "0001-01-01T00:00"])
+def test_a_shift_beyond_the_planning_range_is_a_field_error_and_nothing_is_saved(
+    client, post_form, factory, staff_login, start
+):
+    fields = _shift_fields(factory.sites[0].id, _local_day(3), starts_at=start)
+    response = post_form("/factory/shifts/new", fields)
+    assert response.status_code == 422
+    assert 'id="starts_at-error">Must be between' in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Shift.id))) == 0
+
+
 def test_a_bad_field_is_marked_and_everything_typed_is_kept(
     client, post_form, factory, staff_login
 ):
